@@ -1,0 +1,297 @@
+"""Typed models of every record in ``data/``: the schema of the glossary.
+
+Every model forbids unknown fields. Text fields come in three kinds, each with its own rule,
+enforced here so that no contributor text can inject markup into the site:
+
+* :data:`PlainText`: one line, no Markdown or HTML meaning (titles, labels, summaries);
+* :data:`InlineMarkdown`: one line of Markdown (emphasis, code, links) without raw HTML;
+* :data:`MarkdownText`: paragraphs and lists of Markdown without raw HTML, headings,
+  thematic breaks or attribute lists.
+
+In every kind, links may point only to ``http(s)://`` URLs, site-relative paths or
+anchors, never ``javascript:`` or ``data:`` URLs. Explicit term links are written
+``[[term-id]]`` and resolved by the link stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--|<![A-Za-z]|<\?")
+_ATTR_LIST = re.compile(r"\{\s*[:#.]")
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
+_SAFE_URL = re.compile(r"^(https?://[^\s]+|/[^\s]*|#[^\s]*|\.{0,2}/?[A-Za-z0-9._~%/-]*(#[^\s]*)?)$")
+_BLOCK_MARKUP = re.compile(r"^\s{0,3}(#{1,6}(\s|$)|([-*_])\s*(\3\s*){2,}$|=+\s*$|`{3,}|~{3,}|>)", re.M)
+
+
+def _check_slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError(f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens")
+    return value
+
+
+def _check_no_html(value: str) -> str:
+    if _HTML_TAG.search(value):
+        raise ValueError("raw HTML is not allowed: write Markdown, or describe the tag in `code`")
+    if _ATTR_LIST.search(value):
+        raise ValueError("attribute lists ('{: ...}', '{#...}') are not allowed in data text")
+    return value
+
+
+def _check_links(value: str) -> str:
+    targets = _LINK_TARGET.findall(value) + _AUTOLINK.findall(value)
+    for target in targets:
+        if not _SAFE_URL.match(target):
+            raise ValueError(f"link target '{target}' is not allowed: use an https:// URL or a site path")
+    return value
+
+
+def _check_plain(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line of text")
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if re.search(r"[<>`*_\[\]]|\{\{|\{%", value):
+        raise ValueError("plain text may not contain Markdown or HTML characters (< > ` * _ [ ])")
+    return value
+
+
+def _check_inline(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line: inline Markdown has no paragraphs")
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return _check_links(_check_no_html(value))
+
+
+def _check_markdown(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if _BLOCK_MARKUP.search(value):
+        raise ValueError("headings, rules, code fences and block quotes are not allowed: "
+                         "write paragraphs and lists; the page supplies the headings")
+    return _check_links(_check_no_html(value))
+
+
+def _check_url(value: str) -> str:
+    if not re.match(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s<>\"']*)?$", value):
+        raise ValueError(f"'{value}' is not an http(s) URL")
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_check_slug)]
+PlainText = Annotated[str, AfterValidator(_check_plain)]
+InlineMarkdown = Annotated[str, AfterValidator(_check_inline)]
+MarkdownText = Annotated[str, AfterValidator(_check_markdown)]
+Url = Annotated[str, AfterValidator(_check_url)]
+Category = Literal["concept", "framework", "level-scheme", "organisation", "practice",
+                   "risk-domain", "safeguard", "technique", "policy", "capability"]
+Relation = Literal["analogous", "broader", "narrower", "none"]
+ReferenceKind = Literal["framework", "announcement", "paper", "report", "standard", "web", "system-card"]
+
+
+class Strict(BaseModel):
+    """Base model: unknown fields are errors, values are not coerced between types."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Citation(Strict):
+    """A reference cited by id, with an optional locator (section, page). ``"ref-id"`` is short for ``{ref: ref-id}``."""
+
+    ref: Slug
+    locator: PlainText | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"ref": value} if isinstance(value, str) else value
+
+
+class DatedClaim(Strict):
+    """A statement that can go stale: true as of a date, according to at least one source."""
+
+    text: InlineMarkdown
+    as_of: dt.date
+    sources: list[Citation] = Field(min_length=1)
+    framework: Slug | None = Field(None, description="The framework the claim describes, if any.")
+
+
+class Term(Strict):
+    """A glossary term: one file under data/terms/, named after its id."""
+
+    id: Slug = Field(description="Permanent id and URL slug; never renamed without redirect_from.")
+    title: PlainText
+    abbreviation: PlainText | None = None
+    aliases: list[PlainText] = Field(default_factory=list)
+    summary: PlainText = Field(max_length=320, description="One or two sentences for previews and exports.")
+    definition: MarkdownText
+    category: Category
+    related: list[Slug] = Field(default_factory=list)
+    broader: Slug | None = Field(None, description="The more general term this one is a kind of (a hierarchy).")
+    framework: Slug | None = Field(None, description="The framework this term names, if any.")
+    sources: list[Citation] = Field(default_factory=list)
+    claims: list[DatedClaim] = Field(default_factory=list)
+    reviewed: dt.date = Field(description="The date the entry was last checked against its sources.")
+    redirect_from: list[Slug] = Field(default_factory=list, description="Former ids that must keep working.")
+
+
+class FrameworkVersion(Strict):
+    """A dated version of a framework as published by its author."""
+
+    version: PlainText
+    date: dt.date
+    source: Citation
+    changes: MarkdownText | None = Field(None, description="What this version changed.")
+
+
+class Level(Strict):
+    """One step of a framework's ordered scale."""
+
+    id: Slug = Field(description="Anchor on the framework page, e.g. asl-3.")
+    label: PlainText
+    rank: int
+    summary: PlainText
+    description: MarkdownText
+    examples: list[InlineMarkdown] = Field(default_factory=list)
+    safeguards: list[InlineMarkdown] = Field(default_factory=list)
+    introduced_in: PlainText | None = None
+    retired_in: PlainText | None = None
+    sources: list[Citation] = Field(min_length=1)
+
+
+class Scale(Strict):
+    """A framework's ordered scale of levels, lowest rank first."""
+
+    name: PlainText
+    note: MarkdownText | None = None
+    levels: list[Level] = Field(min_length=1)
+
+
+class Threshold(Strict):
+    """A capability threshold: when it is crossed, the level it requires applies."""
+
+    id: Slug
+    domain: PlainText
+    title: PlainText
+    description: MarkdownText
+    requires: Slug | None = Field(None, description="Id of the level of this framework's scale it requires.")
+    introduced_in: PlainText
+    retired_in: PlainText | None = None
+    sources: list[Citation] = Field(min_length=1)
+
+
+class Framework(Strict):
+    """A safety framework: one file under data/frameworks/, named after its id."""
+
+    id: Slug
+    title: PlainText
+    short_title: PlainText
+    publisher: PlainText
+    summary: PlainText = Field(max_length=320)
+    description: MarkdownText
+    term: Slug | None = Field(None, description="The glossary term that describes this framework.")
+    versions: list[FrameworkVersion] = Field(min_length=1)
+    scale: Scale | None = None
+    thresholds: list[Threshold] = Field(default_factory=list)
+    claims: list[DatedClaim] = Field(default_factory=list)
+    sources: list[Citation] = Field(min_length=1)
+    reviewed: dt.date
+
+
+class Reference(Strict):
+    """A bibliography entry that definitions and claims cite by id."""
+
+    id: Slug
+    title: PlainText
+    publisher: PlainText
+    authors: list[PlainText] = Field(default_factory=list)
+    date: dt.date
+    url: Url
+    version: PlainText | None = None
+    kind: ReferenceKind
+    accessed: dt.date | None = None
+
+
+class References(Strict):
+    """data/references.yaml: the bibliography."""
+
+    references: list[Reference] = Field(min_length=1)
+
+
+class Section(Strict):
+    """A section of a course chapter and the terms it introduces or discusses."""
+
+    id: Slug
+    title: PlainText
+    introduces: list[Slug] = Field(default_factory=list)
+    discusses: list[Slug] = Field(default_factory=list)
+
+
+class Chapter(Strict):
+    """A course chapter; its sections are in reading order."""
+
+    id: Slug
+    number: int = Field(ge=1)
+    title: PlainText
+    summary: PlainText | None = None
+    sections: list[Section] = Field(min_length=1)
+
+
+class Chapters(Strict):
+    """data/chapters.yaml: the course chapters, in order."""
+
+    chapters: list[Chapter] = Field(default_factory=list)
+
+
+class Mapping(Strict):
+    """How one level relates to a level of another framework, qualified and sourced."""
+
+    source: str = Field(description="'framework-id/level-id'")
+    target: str | None = Field(None, description="'framework-id/level-id', or none for no counterpart")
+    relation: Relation
+    note: InlineMarkdown
+    sources: list[Citation] = Field(min_length=1)
+
+    @field_validator("source", "target")
+    @classmethod
+    def _level_ref(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^[a-z0-9-]+/[a-z0-9-]+$", value):
+            raise ValueError(f"'{value}' is not a level reference: write 'framework-id/level-id'")
+        return value
+
+
+class Crosswalk(Strict):
+    """data/crosswalk.yaml: correspondences between the frameworks' levels."""
+
+    as_of: dt.date
+    note: MarkdownText
+    mappings: list[Mapping] = Field(min_length=1)
+
+
+class Site(Strict):
+    """data/site.yaml: the glossary's own metadata, used in citations and exports."""
+
+    name: PlainText
+    short_name: PlainText
+    version: PlainText
+    url: Url
+    description: PlainText
+    publisher: PlainText
+    license: PlainText
+
+
+RECORD_MODELS: dict[str, type[Strict]] = {
+    "site": Site,
+    "term": Term,
+    "framework": Framework,
+    "references": References,
+    "chapters": Chapters,
+    "crosswalk": Crosswalk,
+}
