@@ -156,17 +156,19 @@ class Linker:
         pos = 0
         for protected in _PROTECTED.finditer(text):
             out.append(self._link_plain(text[pos:protected.start()], page_dir, seen, own, result))
-            out.append(self._explicit(protected.group(0), page_dir, seen, result))
+            out.append(self._explicit(protected.group(0), page_dir, seen, own, result))
             pos = protected.end()
         out.append(self._link_plain(text[pos:], page_dir, seen, own, result))
         result.text = "".join(out)
         return result
 
-    def _explicit(self, chunk: str, page_dir: str, seen: set[str], result: LinkResult) -> str:
+    def _explicit(self, chunk: str, page_dir: str, seen: set[str], own: str | None, result: LinkResult) -> str:
         match = EXPLICIT.fullmatch(chunk)
         if not match or match.group(1).strip() not in self.terms:
             return chunk
         tid = match.group(1).strip()
+        if tid == own:
+            return match.group(2) or self.terms[tid].title
         seen.add(tid)
         result.targets.add(tid)
         return self.link_to(tid, match.group(2) or self.terms[tid].title, page_dir)

@@ -63,6 +63,7 @@ class Document:
     data: Any
     marks: dict[Loc, Mark] = field(default_factory=dict)
     key_marks: dict[Loc, Mark] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list, repr=False)
 
     def mark(self, loc: Loc, key: bool = False) -> Mark:
         """The mark of the value at ``loc`` (or of its key), else of its nearest ancestor."""
@@ -72,6 +73,17 @@ class Document:
             if found:
                 return found
         return Mark(1, 1)
+
+    def find_text(self, loc: Loc, needle: str) -> Mark:
+        """Where ``needle`` first appears in the source at or after the value at ``loc``
+        (for a place inside a multi-line text); the value's own mark if it is not found."""
+        start = self.mark(loc)
+        for number in range(start.line, len(self.lines) + 1):
+            line = self.lines[number - 1]
+            col = line.find(needle, start.col - 1 if number == start.line else 0)
+            if col >= 0:
+                return Mark(number, col + 1)
+        return start
 
     def finding(self, loc: Loc, message: str, hint: str = "", key: bool = False) -> Finding:
         """A finding placed at the value (or key) at ``loc``."""
@@ -244,7 +256,7 @@ def parse_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
         kind = "a list" if isinstance(node, SequenceNode) else "a single value"
         return None, [Finding(path, node.start_mark.line + 1, node.start_mark.column + 1,
                               f"the file holds {kind}, not a mapping", "write 'field: value' lines at the top level")]
-    doc = Document(path, None)
+    doc = Document(path, None, lines=text.splitlines())
     converter = _Converter(doc)
     try:
         doc.data = converter.convert(node, ())

@@ -54,6 +54,25 @@ def initial(title: str) -> str:
     return first if first in string.ascii_uppercase else "#"
 
 
+def tidy_markdown(text: str) -> str:
+    """Blank lines around headings, at most one blank line in a row, one newline at the end."""
+    head, body = "", text
+    if text.startswith("---\n"):
+        end = text.index("\n---\n", 4) + 5
+        head, body = text[:end], text[end:]
+    lines: list[str] = []
+    for line in body.splitlines():
+        is_heading = line.startswith("#")
+        if is_heading and lines and lines[-1] != "":
+            lines.append("")
+        if lines and lines[-1].startswith("#") and line != "":
+            lines.append("")
+        if line == "" and (not lines or lines[-1] == ""):
+            continue
+        lines.append(line.rstrip())
+    return head + "\n".join(lines).strip("\n") + "\n"
+
+
 @dataclass(frozen=True)
 class Page:
     """A generated page: path under content/ and its Markdown."""
@@ -124,4 +143,4 @@ def render_pages(g: Glossary, links: Links) -> list[Page]:
     chapter_template = env.get_template("chapter.md.j2")
     for chapter in g.chapters:
         pages.append(Page(f"chapters/{chapter.id}.md", chapter_template.render(ctx, chapter=chapter)))
-    return sorted(pages, key=lambda p: p.path)
+    return sorted((Page(p.path, tidy_markdown(p.text)) for p in pages), key=lambda p: p.path)

@@ -386,8 +386,9 @@ def explicit_links_resolve(g: Glossary) -> Iterator[Finding]:
     for record, loc, text in iter_texts(g):
         for target, _label in explicit_links(text):
             if target not in terms:
-                yield record.finding(*loc, message=f"link [[{target}]]: unknown term",
-                                     hint=did_you_mean(target, terms) or "fix the id or add the term")
+                mark = record.doc.find_text(record.base + loc, f"[[{target}")
+                yield Finding(record.doc.path, mark.line, mark.col, f"link [[{target}]]: unknown term",
+                              did_you_mean(target, terms) or "fix the id or add the term")
 
 
 @rule

@@ -1,0 +1,51 @@
+# Frontier AI Safety Glossary. `make` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help site test check generate serve browser bench clean lock
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+	@touch $(STAMP)
+
+site: $(STAMP) ## Build the whole site into site/ (creates .venv on first use)
+	$(PY) -m generator build
+	@echo "Site built in site/. Preview it with: make serve  (or open site/index.html)"
+
+test: $(STAMP) browser ## Run the whole test suite (data checks, generator, build, browser)
+	$(PY) -m pytest
+
+check: $(STAMP) ## Check the data and print every problem as path:line:col
+	$(PY) -m generator check
+
+generate: $(STAMP) ## Write the generated Markdown into content/
+	$(PY) -m generator generate
+
+serve: $(STAMP) ## Preview at http://127.0.0.1:8000 with live reload on data/ and template edits
+	$(PY) -m generator serve
+
+browser: ## Install Debian's headless Chromium for the browser tests when missing (needs root)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package to run the browser tests"; fi; }
+
+bench: $(STAMP) ## Run the scale benchmark (not part of make test)
+	$(PY) benchmarks/bench.py
+
+lock: ## Re-lock requirements*.txt with hashes from requirements*.in
+	$(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet pip-tools
+	.venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
+	.venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements-dev.txt requirements-dev.in
+	rm -rf .venv-lock
+
+clean: ## Remove the built site and generated pages (keeps .venv)
+	rm -rf site .site.* 
+	$(PY) -c "from pathlib import Path; from generator.write import read_manifest; c=Path('content'); [ (c/p).unlink(missing_ok=True) for p in read_manifest(c) ]; (c/'.generated').unlink(missing_ok=True)"

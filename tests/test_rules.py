@@ -1,0 +1,93 @@
+"""Each consistency rule, fed a broken copy of the fixture: exact file, line and message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import rules
+from tests.conftest import edit, findings_of
+
+T = "data/terms/safety-level.yaml"
+F = "data/frameworks/alpha.yaml"
+C = "data/chapters.yaml"
+R = "data/references.yaml"
+X = "data/crosswalk.yaml"
+
+CASES = [
+    # (rule, file, old, new, expected message, line offset from the edited line, column)
+    ("related_terms_exist", T, "related: [scaling-policy, red-teaming]", "related: [scaling-polcy, red-teaming]",
+     "related: unknown term 'scaling-polcy' (did you mean 'scaling-policy'?)", 0, 11),
+    ("related_terms_exist", T, "related: [scaling-policy, red-teaming]", "related: [safety-level]",
+     "related: a term cannot refer to itself (remove it)", 0, 11),
+    ("related_terms_are_listed_once", T, "related: [scaling-policy, red-teaming]", "related: [scaling-policy, scaling-policy]",
+     "related: 'scaling-policy' is listed twice (remove one)", 0, 27),
+    ("broader_terms_form_a_hierarchy", "data/terms/scaling-policy.yaml", "category: policy", "category: policy\nbroader: red-teaming",
+     "broader: cycle scaling-policy -> red-teaming -> scaling-policy", 1, 10),
+    ("names_are_unambiguous", "data/terms/scaling-policy.yaml", "abbreviation: SP", "abbreviation: SL",
+     "'SL' also names term 'safety-level'", 0, 15),
+    ("citations_name_known_references", T, "sources: [alpha-policy]\nclaims", "sources: [alpha-polcy]\nclaims",
+     "unknown reference 'alpha-polcy' (did you mean 'alpha-policy'?)", 0, 11),
+    ("references_are_cited", R, "    kind: standard\n", "    kind: standard\n  - id: gamma-report\n    title: Gamma\n"
+     "    publisher: Gamma\n    date: 2020-01-01\n    url: https://example.org/g\n    kind: report\n",
+     "reference 'gamma-report' is not cited anywhere (cite it from a term or framework, or remove it)", 1, 9),
+    ("terms_have_sources", "data/terms/scaling-policy.yaml", "sources: [alpha-policy]\n", "",
+     "term 'scaling-policy' has no sources (add a 'sources:' list of reference ids)", None, 5),
+    ("level_ranks_are_unique_and_ordered", F, "      rank: 2\n", "      rank: 1\n",
+     "rank 1 of 'al-2' is not above rank 1 of 'al-1' (list levels lowest first with strictly increasing ranks)", 0, 13),
+    ("thresholds_require_existing_levels", F, "requires: al-2", "requires: al-3",
+     "requires: unknown level 'al-3' of 'alpha' (did you mean 'al-2'?)", 0, 15),
+    ("versions_are_dated_in_order", F, "date: 2023-06-01", "date: 2025-06-01",
+     "version 2.0 (2024-01-10) is older than the version before it (list versions oldest first)", 3, 11),
+    ("version_references_exist", F, 'introduced_in: "2.0"\n    sources', 'introduced_in: "3.0"\n    sources',
+     "introduced_in: unknown version '3.0' of 'alpha' (did you mean '2.0'?)", 0, 20),
+    ("framework_and_term_links_exist", F, "term: scaling-policy", "term: scaling-polic",
+     "term: unknown term 'scaling-polic' (did you mean 'scaling-policy'?)", 0, 7),
+    ("claims_name_known_frameworks", T, "    framework: alpha\n", "    framework: alpah\n",
+     "unknown framework 'alpah' (did you mean 'alpha'?)", 0, 16),
+    ("claims_are_not_older_than_the_framework", T, "as_of: 2024-02-01", "as_of: 2023-12-01",
+     "claim dated 2023-12-01 predates ASP version 2.0 (2024-01-10) (check the claim against the new version, then update as_of)", 0, 12),
+    ("dates_are_not_in_the_future", T, "reviewed: 2024-03-01", "reviewed: 2999-03-01",
+     "date 2999-03-01 is in the future", 0, 11),
+    ("chapter_terms_exist", C, "introduces: [safety-level]", "introduces: [safety-levl]",
+     "introduces: unknown term 'safety-levl' (did you mean 'safety-level'?)", 0, 22),
+    ("terms_are_introduced_before_discussed", C, "discusses: [red-teaming]", "discusses: [scaling-policy]",
+     "discusses 'scaling-policy' before chapter 2 introduces it (introduce the term earlier, or discuss it later)", 0, 21),
+    ("crosswalk_levels_exist", X, "target: beta/bl-2", "target: beta/bl-9",
+     "target: unknown level 'beta/bl-9' (did you mean 'beta/bl-2'?)", 0, 13),
+    ("crosswalk_levels_exist", X, "    relation: none\n", "    relation: broader\n",
+     "relation 'none' goes with no target, and every other relation with one", 0, 15),
+    ("explicit_links_resolve", T, "[[red-teaming|adversarial testing]]", "[[red-teamin|adversarial testing]]",
+     "link [[red-teamin]]: unknown term (did you mean 'red-teaming'?)", 0, 12),
+    ("ids_are_unique", R, "  - id: beta-standard", "  - id: alpha-policy",
+     "duplicate reference id 'alpha-policy' (already defined at data/references.yaml:2:9)", 0, 9),
+    ("record_files_are_named_after_their_id", "data/terms/scaling-policy.yaml", "id: scaling-policy", "id: scaling-policies",
+     "file name 'scaling-policy.yaml' does not match id 'scaling-policies'", 0, 5),
+    ("redirects_do_not_shadow_terms", "data/terms/scaling-policy.yaml", "category: policy", "category: policy\nredirect_from: [red-teaming]",
+     "redirect_from: 'red-teaming' is a current term id (a redirect cannot replace a live page)", 1, 17),
+]
+
+
+def test_every_rule_has_a_case() -> None:
+    assert {r.__name__ for r in rules.RULES} <= {c[0] for c in CASES}
+
+
+def test_every_rule_states_its_rule() -> None:
+    assert all(r.__doc__ and len(r.__doc__.split()) >= 6 for r in rules.RULES)
+
+
+@pytest.mark.parametrize("rule, rel, old, new, message, offset, col", CASES, ids=[c[0] for c in CASES])
+def test_rule_reports_file_line_and_message(project: Path, rule: str, rel: str, old: str, new: str,
+                                            message: str, offset: int | None, col: int) -> None:
+    assert findings_of(project) == []
+    line = edit(project, rel, old, new)
+    found = findings_of(project)
+    formatted = [f.format() for f in found]
+    matching = [f for f in found if f.format().split(": ", 1)[1].startswith(message)]
+    assert matching, formatted
+    finding = matching[0]
+    assert finding.path == rel
+    if offset is not None:
+        assert finding.line == line + offset, formatted
+    assert finding.col == col, formatted
