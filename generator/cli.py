@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 the data (or the build) has problems, which are printed
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import threading
 import time
@@ -134,6 +135,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+# Modules that add commands of their own: each has ``register(add)``, where ``add(name, func)``
+# returns the sub-parser (with --root already defined) for more arguments.
+COMMAND_MODULES: list[str] = []
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0])
     sub = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -151,6 +157,8 @@ def parser() -> argparse.ArgumentParser:
     add("serve", cmd_serve).add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     add("rules", cmd_rules)
     add("schema", cmd_schema).add_argument("--check", action="store_true", help="only report out-of-date schemas")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"generator.{name}").register(add)
     return main
 
 
