@@ -11,6 +11,7 @@ Public entry points (what the CLI, the tests and the benchmarks call):
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import os
 import shutil
@@ -30,6 +31,10 @@ from .validate import Glossary, check
 from .write import WriteStats, write_pages
 
 SITE_MARKER = ".glossary-site"
+
+# Modules with ``post_build(glossary, site_dir)``: steps that add files to a freshly built site
+# (exports, redirects, sanitizing) before it is swapped in. They run in this order.
+POST_BUILD_MODULES: list[str] = []
 
 
 @dataclass
@@ -206,6 +211,9 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None) -> 
         try:
             with timings.stage("mkdocs"):
                 mkdocs_build(root, tmp)
+            with timings.stage("post-build"):
+                for name in POST_BUILD_MODULES:
+                    importlib.import_module(f"generator.{name}").post_build(result.glossary, tmp)
             (tmp / SITE_MARKER).write_text("built by python -m generator build\n", encoding="utf-8")
             _swap_in(tmp, site)
         finally:
