@@ -230,6 +230,25 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
+    """A YAML syntax error placed where the reader can fix it: an unterminated construct is
+    reported where it starts, anything else where the parser stopped."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    unterminated = "end of stream" in problem and exc.context_mark is not None
+    mark = exc.context_mark if unterminated else (exc.problem_mark or exc.context_mark)
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = f"YAML syntax error: {exc.context}, {problem}" if unterminated else f"YAML syntax error: {problem}"
+    lines = text.splitlines()
+    bad_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in bad_line:
+        hint = "indent with spaces, not tabs"
+    elif unterminated:
+        hint = "close the quote or bracket that starts here"
+    else:
+        hint = "check the indentation and quoting"
+    return Finding(path, line, col, message, hint)
+
+
 def parse_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
     """Parse one YAML document from ``text``; never raises for bad input."""
     deep = _flow_nesting_too_deep(text) if ("[" in text or "{" in text) else -1
@@ -240,12 +259,7 @@ def parse_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
     try:
         node = yaml.compose(text, Loader=YamlLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = f"YAML syntax error: {exc.problem or exc.context}"
-        bad_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
-        hint = "indent with spaces, not tabs" if "\t" in bad_line else "check the indentation and quoting"
-        return None, [Finding(path, line, col, message, hint)]
+        return None, [_syntax_finding(exc, text, path)]
     except yaml.YAMLError as exc:
         return None, [Finding(path, 1, 1, f"YAML error: {exc}", "check the file's syntax")]
     except RecursionError:

@@ -56,6 +56,16 @@ class Glossary:
     reference_records: list[Record[Reference]] = field(default_factory=list)
     chapter_records: list[Record[Chapter]] = field(default_factory=list)
     crosswalk_record: Record[Crosswalk] | None = None
+    unloaded: set[tuple[str, str]] = field(default_factory=set)
+
+    def known(self, kind: str, ids: dict[str, Any]) -> set[str]:
+        """Ids of ``kind`` that exist, counting files that failed to load under their file
+        name, so one broken file does not cascade into 'unknown id' findings elsewhere."""
+        return set(ids) | {stem for k, stem in self.unloaded if k == kind}
+
+    def incomplete(self, kind: str) -> bool:
+        """Whether some file of ``kind`` failed to load (rules about 'nothing uses X' then stay quiet)."""
+        return any(k == kind for k, _ in self.unloaded)
 
     @property
     def terms(self) -> dict[str, Term]:
@@ -200,6 +210,8 @@ def load_glossary(root: Path) -> tuple[Glossary, list[Finding]]:
     doc = _load(root, LAYOUT["references"], findings, required=True)
     if doc and (refs := _validate(References, doc, doc.data, (), findings)):
         glossary.reference_records = [Record(r, doc, ("references", i)) for i, r in enumerate(refs.references)]
+    elif (root / LAYOUT["references"]).exists():
+        glossary.unloaded.add(("reference", "*"))
 
     doc = _load(root, LAYOUT["chapters"], findings, required=False)
     if doc and (chapters := _validate(Chapters, doc, doc.data, (), findings)):
@@ -209,13 +221,15 @@ def load_glossary(root: Path) -> tuple[Glossary, list[Finding]]:
     if doc and (crosswalk := _validate(Crosswalk, doc, doc.data, (), findings)):
         glossary.crosswalk_record = Record(crosswalk, doc)
 
-    for folder, model, records in (("terms", Term, glossary.term_records),
-                                   ("frameworks", Framework, glossary.framework_records)):
+    for folder, kind, model, records in (("terms", "term", Term, glossary.term_records),
+                                         ("frameworks", "framework", Framework, glossary.framework_records)):
         for file in sorted((root / "data" / folder).glob("*.yaml")):
             doc, problems = load_file(file, _display(root, file))
             findings.extend(problems)
             if doc and (record := _validate(model, doc, doc.data, (), findings)):
                 records.append(Record(record, doc))
+            else:
+                glossary.unloaded.add((kind, file.stem))
     return glossary, findings
 
 

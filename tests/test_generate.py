@@ -1,0 +1,131 @@
+"""The generator's output for the small fixture, and the write stage's contract."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.findings import GlossaryError
+from generator.load import parse_text
+from generator.pipeline import generate
+from tests.conftest import REPO, edit
+
+
+def test_term_page_shows_definition_links_backlinks_chapters_and_sources(project: Path) -> None:
+    generate(project)
+    page = (project / "content/terms/safety-level.md").read_text(encoding="utf-8")
+    assert page.startswith('---\ntitle: "Safety Level"\n')
+    assert "# Safety Level (SL)" in page
+    # auto-links: the longest match ("Scaling Policy", not "Policy"), the alias "red teaming",
+    # first mention only, and never a link to the page itself
+    assert '[Scaling Policy](../terms/scaling-policy.md "A commitment to match safeguards to capabilities."){ data-preview }' in page
+    assert "[adversarial testing](../terms/red-teaming.md" in page
+    assert "(../terms/safety-level.md" not in page
+    # first mention of the alias "red teaming", the explicit link (always kept), the Related terms list
+    assert page.count("](../terms/red-teaming.md") == 3
+    assert "## Referenced by" in page and "- [Scaling Policy](../terms/scaling-policy.md" in page
+    assert "[Chapter 1: Basics](../chapters/ch1-basics.md), section [Levels](../chapters/ch1-basics.md#levels) (introduced here)" in page
+    assert "[Alpha Lab (2024), *Alpha Scaling Policy* v1.0](../references/index.md#alpha-policy)" in page
+    assert "(as of 2024-02-01; [Alpha Lab (2024), *Alpha Scaling Policy* v1.0](../references/index.md#alpha-policy), Section 2)" in page
+    assert "*Last reviewed 2024-03-01.*" in page
+
+
+def test_framework_page_has_an_anchor_per_level_and_threshold(project: Path) -> None:
+    generate(project)
+    page = (project / "content/frameworks/alpha.md").read_text(encoding="utf-8")
+    assert "### AL-1 { #al-1 }" in page and "### AL-2 { #al-2 }" in page
+    assert "| [AL-2](#al-2) | 2 | Some risk. | from 2.0 |" in page
+    assert "### Bio uplift { #bio-1 }" in page
+    assert "*Required when these thresholds are crossed:* [Bio uplift](#bio-1)." in page
+
+
+def test_az_index_and_references_and_abbreviations(project: Path) -> None:
+    generate(project)
+    az = (project / "content/glossary/index.md").read_text(encoding="utf-8")
+    assert "[R](#letter-r) · [S](#letter-s)" in az
+    assert az.index("[Safety Level]") < az.index("[Scaling Policy]")
+    refs = (project / "content/references/index.md").read_text(encoding="utf-8")
+    assert "{ #alpha-policy }" in refs and "{ #beta-standard }" in refs
+    abbr = (project / "content/includes/abbreviations.md").read_text(encoding="utf-8")
+    assert abbr == "*[SL]: Safety Level\n*[SP]: Scaling Policy\n"
+
+
+def test_generate_rewrites_only_changed_files_and_removes_orphans(project: Path) -> None:
+    first = generate(project).stats
+    assert first.unchanged == [] and "terms/red-teaming.md" in first.written
+    second = generate(project).stats
+    assert second.written == [] and len(second.unchanged) == len(first.written)
+    edit(project, "data/terms/red-teaming.yaml", "Adversarial testing of a system", "Adversarial probing of a system")
+    third = generate(project).stats
+    # the page itself, and every page that shows its summary (link titles, lists)
+    assert "terms/red-teaming.md" in third.written
+    assert "terms/scaling-policy.md" not in third.written or "red" in (project / "content/terms/scaling-policy.md").read_text()
+    (project / "data/terms/red-teaming.yaml").unlink()
+    edit(project, "data/terms/safety-level.yaml", "related: [scaling-policy, red-teaming]", "related: [scaling-policy]")
+    edit(project, "data/terms/safety-level.yaml", "  See also [[red-teaming|adversarial testing]].\n", "")
+    edit(project, "data/chapters.yaml", "discusses: [red-teaming]", "discusses: []")
+    edit(project, "data/references.yaml", "    kind: standard\n", "    kind: standard\n")
+    edit(project, "data/frameworks/beta.yaml", "sources: [beta-standard]\nreviewed", "sources: [beta-standard]\nreviewed")
+    fourth = generate(project).stats
+    assert fourth.removed == ["terms/red-teaming.md"]
+    assert not (project / "content/terms/red-teaming.md").exists()
+    assert (project / "content/about.md").exists()
+
+
+def test_generate_never_overwrites_a_hand_written_page(project: Path) -> None:
+    (project / "content/glossary").mkdir()
+    (project / "content/glossary/index.md").write_text("# My own page\n", encoding="utf-8")
+    with pytest.raises(GlossaryError) as err:
+        generate(project)
+    assert err.value.findings[0].format() == (
+        "content/glossary/index.md:1:1: a hand-written page is in the way of a generated one "
+        "(move or rename the hand-written page; generated pages are listed in content/.generated)")
+    assert (project / "content/glossary/index.md").read_text() == "# My own page\n"
+
+
+def test_merge_keys_are_expanded_and_explicit_keys_win() -> None:
+    doc, findings = parse_text("base: &b {a: 1, b: 2}\nm:\n  <<: *b\n  b: 3\n", "x.yaml")
+    assert findings == [] and doc is not None
+    assert doc.data["m"] == {"a": 1, "b": 3}
+
+
+def test_python_tags_are_never_constructed(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    doc, findings = parse_text(f"x: !!python/object/apply:os.system ['touch {marker}']\n", "x.yaml")
+    assert doc is None and findings and not marker.exists()
+
+
+def test_cli_check_dangling_related_id_exits_1_with_place_and_no_traceback(project: Path) -> None:
+    edit(project, "data/terms/safety-level.yaml", "related: [scaling-policy, red-teaming]", "related: [scaling-polcy, red-teaming]")
+    run = subprocess.run([sys.executable, "-m", "generator", "check", "--root", str(project)],
+                         capture_output=True, text=True, cwd=REPO, check=False)
+    assert run.returncode == 1
+    assert run.stderr.splitlines()[0] == (
+        "data/terms/safety-level.yaml:10:11: related: unknown term 'scaling-polcy' (did you mean 'scaling-policy'?)")
+    assert "Traceback" not in run.stderr + run.stdout
+
+
+def test_cli_check_github_format_prints_annotations(project: Path) -> None:
+    edit(project, "data/terms/safety-level.yaml", "related: [scaling-policy, red-teaming]", "related: [nope, red-teaming]")
+    run = subprocess.run([sys.executable, "-m", "generator", "check", "--format", "github", "--root", str(project)],
+                         capture_output=True, text=True, cwd=REPO, check=False)
+    assert run.returncode == 1
+    assert run.stdout.splitlines()[0] == (
+        "::error file=data/terms/safety-level.yaml,line=10,col=11::related: unknown term 'nope' (add the term or fix the id)")
+
+
+def test_committed_json_schemas_match_the_models() -> None:
+    from generator.schema import write_schemas
+
+    assert write_schemas(REPO, check_only=True) == [], "run: python -m generator schema"
+
+
+def test_every_data_file_points_to_its_schema() -> None:
+    for file in sorted((REPO / "data").rglob("*.yaml")):
+        first = file.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), file
+        schema = (file.parent / first.split("=", 1)[1]).resolve()
+        assert schema.is_file(), f"{file}: {schema} does not exist"
