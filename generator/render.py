@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 
 from .link import Links
+from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .validate import Glossary
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -112,6 +113,12 @@ def _context(g: Glossary, links: Links) -> dict[str, Any]:
         "framework_records": {r.model.id: r for r in sorted(g.framework_records, key=lambda r: r.model.id)},
         "terms_by_letter": _by_letter(terms.values()),
         "framework_of_term": {fw.term: fw for fw in frameworks.values() if fw.term},
+        "crosswalk": g.crosswalk,
+        "crosswalk_record": g.crosswalk_record,
+        "level_of": {f"{fw.id}/{lv.id}": (fw, lv) for fw in frameworks.values() for lv in (fw.scale.levels if fw.scale else [])},
+        "timeline_svg": timeline_svg(list(frameworks.values())),
+        "comparison_svg": comparison_svg(list(frameworks.values()), g.crosswalk),
+        "ladder_svg": ladder_svg,
     }
 
 
@@ -131,6 +138,7 @@ def render_pages(g: Glossary, links: Links) -> list[Page]:
         Page("glossary/index.md", env.get_template("az.md.j2").render(ctx)),
         Page("references/index.md", env.get_template("references.md.j2").render(ctx)),
         Page("frameworks/index.md", env.get_template("frameworks.md.j2").render(ctx)),
+        Page("frameworks/compare.md", env.get_template("compare.md.j2").render(ctx)),
         Page("chapters/index.md", env.get_template("chapters.md.j2").render(ctx)),
         Page("includes/abbreviations.md", env.get_template("abbreviations.md.j2").render(ctx)),
     ]
