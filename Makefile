@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help site test check generate serve browser bench clean lock
+.PHONY: help site test check generate serve browser bench clean lock engines tools permalinks lock-engines
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -19,7 +19,7 @@ site: $(STAMP) ## Build the whole site into site/ (creates .venv on first use)
 	$(PY) -m generator build
 	@echo "Site built in site/. Preview it with: make serve  (or open site/index.html)"
 
-test: $(STAMP) browser ## Run the whole test suite (data checks, generator, build, browser)
+test: $(STAMP) browser engines tools ## Run the whole test suite (data checks, generator, build, browser, engines)
 	$(PY) -m pytest
 
 check: $(STAMP) ## Check the data and print every problem as path:line:col
@@ -49,3 +49,33 @@ lock: ## Re-lock requirements*.txt with hashes from requirements*.in
 clean: ## Remove the built site and generated pages (keeps .venv)
 	rm -rf site .site.* 
 	$(PY) -c "from pathlib import Path; from generator.write import read_manifest; c=Path('content'); [ (c/p).unlink(missing_ok=True) for p in read_manifest(c) ]; (c/'.generated').unlink(missing_ok=True)"
+
+# Other site engines (tests/test_engines.py) and actionlint (tests/test_workflows.py), each in a venv of
+# its own under .cache/, installed from hashed lock files; the tests run these targets when missing.
+CACHE := .cache
+ENGINES := $(CACHE)/engines/properdocs/.installed $(CACHE)/engines/zensical/.installed
+
+$(CACHE)/engines/%/.installed: requirements-%.txt
+	rm -rf $(CACHE)/engines/$*
+	$(PYTHON) -m venv $(CACHE)/engines/$*
+	$(CACHE)/engines/$*/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $<
+	@touch $@
+
+$(CACHE)/tools/.installed: requirements-actionlint.txt
+	rm -rf $(CACHE)/tools
+	$(PYTHON) -m venv $(CACHE)/tools
+	$(CACHE)/tools/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $<
+	@touch $@
+
+engines: $(ENGINES) ## Install ProperDocs and Zensical into .cache/engines/ (for the portability tests)
+
+tools: $(CACHE)/tools/.installed ## Install actionlint into .cache/tools/ (for the workflow tests)
+
+permalinks: $(STAMP) ## Rewrite tests/permalinks.txt after an intended URL change (review the diff)
+	$(PY) -m generator permalinks --update
+
+lock-engines: ## Re-lock requirements-{properdocs,zensical,actionlint}.txt with hashes
+	$(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet pip-tools
+	for x in properdocs zensical actionlint; do \
+	  .venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements-$$x.txt requirements-$$x.in || exit 1; done
+	rm -rf .venv-lock

@@ -137,7 +137,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 # Modules that add commands of their own: each has ``register(add)``, where ``add(name, func)``
 # returns the sub-parser (with --root already defined) for more arguments.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["synth", "export", "scaffold", "diff", "permalinks", "redirects"]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -27,11 +27,13 @@ def _shorten(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
-def _figure(svg_id: str, width: int, height: int, title: str, desc: str, body: Iterable[str], caption: str) -> str:
+def _figure(svg_id: str, width: int, height: int, title: str, desc: str, body: Iterable[str], caption: str,
+            role: str = "img") -> str:
+    """``role="img"`` for a picture; ``role="group"`` when it holds links (an image cannot hold controls)."""
     parts = [
         f'<figure class="gl-figure" id="{svg_id}-figure">',
         f'<svg class="gl-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="{svg_id}-title {svg_id}-desc">',
+        f'width="100%" role="{role}" aria-labelledby="{svg_id}-title {svg_id}-desc">',
         f'<title id="{svg_id}-title">{escape(title)}</title>',
         f'<desc id="{svg_id}-desc">{escape(desc)}</desc>',
         *body,
@@ -70,7 +72,7 @@ def ladder_svg(fw: Framework) -> str:
     desc = f"{len(levels)} levels from highest to lowest. " + " ".join(desc_parts)
     return _figure(f"ladder-{fw.id}", width, height, f"Ladder of the {fw.title}", desc, body,
                    f"The {fw.scale.name}s of the {fw.title} (version {fw.versions[-1].version}), "
-                   "with the capability thresholds in force that require each level.")
+                   "with the capability thresholds in force that require each level.", role="group")
 
 
 def timeline_svg(frameworks: Sequence[Framework]) -> str:
@@ -165,4 +167,4 @@ def comparison_svg(frameworks: Sequence[Framework], crosswalk: Crosswalk | None)
     body.append(_text(176, legend_y, "broader or narrower", "gl-text gl-small"))
     return _figure("comparison", width, height, "The frameworks' levels side by side", desc, body,
                    "Lines join levels that the crosswalk relates in neighbouring columns; "
-                   "the table below lists every correspondence with its source.")
+                   "the table below lists every correspondence with its source.", role="group")

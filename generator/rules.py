@@ -408,3 +408,6 @@ def redirects_do_not_shadow_terms(g: Glossary) -> Iterator[Finding]:
             elif old in claimed and claimed[old] != record.model.id:
                 yield record.finding("redirect_from", i, message=f"redirect_from: '{old}' is also claimed by '{claimed[old]}'")
             claimed.setdefault(old, record.model.id)
+
+
+from . import scaffold  # noqa: E402,F401  (registers the placeholder rule)

@@ -64,6 +64,8 @@ CASES = [
      "duplicate reference id 'alpha-policy' (already defined at data/references.yaml:2:9)", 0, 9),
     ("record_files_are_named_after_their_id", "data/terms/scaling-policy.yaml", "id: scaling-policy", "id: scaling-policies",
      "file name 'scaling-policy.yaml' does not match id 'scaling-policies'", 0, 5),
+    ("placeholders_are_filled_in", "data/terms/scaling-policy.yaml", "summary: A commitment to match safeguards to capabilities.",
+     'summary: "TODO: write it"', "summary: placeholder 'TODO: write it' is not filled in (replace it with the real text)", 0, 11),
     ("redirects_do_not_shadow_terms", "data/terms/scaling-policy.yaml", "category: policy", "category: policy\nredirect_from: [red-teaming]",
      "redirect_from: 'red-teaming' is a current term id (a redirect cannot replace a live page)", 1, 17),
 ]

@@ -1,0 +1,219 @@
+"""The reader's journey in a real browser: headless Chromium (Debian's package) driven by Playwright.
+
+The site is built from the real data into a temporary directory with its site_url set to the
+loopback address the test server listens on (Material's instant previews need it), then served
+by a thread of this process. In CI (CI=true) a missing browser fails; elsewhere it skips.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlparse
+
+import pytest
+
+from generator.pipeline import build_site
+from tests.conftest import REPO, make_project
+
+pytestmark = pytest.mark.browser
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _serve(site: Path, port: int) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _build(root: Path, port: int) -> None:
+    old = os.environ.get("GLOSSARY_SITE_URL")
+    os.environ["GLOSSARY_SITE_URL"] = f"http://127.0.0.1:{port}/"
+    try:
+        build_site(root)
+    finally:
+        if old is None:
+            del os.environ["GLOSSARY_SITE_URL"]
+        else:
+            os.environ["GLOSSARY_SITE_URL"] = old
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium not found at {CHROMIUM}: CI must install it (make browser)")
+        pytest.skip("Chromium is not installed (make browser installs Debian's package)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = make_project(tmp_path_factory.mktemp("browser") / "project", data=REPO / "data")
+    port = _free_port()
+    _build(root, port)
+    yield from _serve(root / "site", port)
+
+
+@pytest.fixture
+def page(browser, site_url):  # type: ignore[no-untyped-def]
+    """A page that records console errors, dialogs and requests to other hosts."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.errors, pg.foreign, pg.dialogs = [], [], []
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("request", lambda r: pg.foreign.append(r.url)
+          if urlparse(r.url).hostname not in ("127.0.0.1", None) and not r.url.startswith("data:") else None)
+    yield pg
+    assert pg.errors == [], pg.errors
+    assert pg.foreign == [], f"requests to other hosts: {pg.foreign}"
+    assert pg.dialogs == []
+    context.close()
+
+
+def _search(pg, site_url: str, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    pg.goto(site_url)
+    pg.locator("label.md-search__icon, .md-search__input").first.click()
+    pg.locator("input.md-search__input").press_sequentially(query, delay=20)
+    first = pg.locator(".md-search-result__item a").first
+    first.wait_for(timeout=10_000)
+    return pg.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => new URL(e.href).pathname)")
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("CCL", "/terms/critical-capability-level/"),
+    ("Critical Capability Level", "/terms/critical-capability-level/"),
+    ("ASL", "/terms/ai-safety-level/"),
+    ("AI Safety Level", "/terms/ai-safety-level/"),
+    ("Preparedness", "/terms/preparedness-framework/"),
+    ("RSP", "/terms/responsible-scaling-policy/"),
+    ("BSL", "/terms/biosafety-level/"),
+    ("red teaming", "/terms/red-teaming/"),
+])
+def test_search_puts_the_term_first(page, site_url: str, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    results = _search(page, site_url, query)
+    assert results[0] == expected, results[:5]
+
+
+def test_reader_journey_search_hover_backlink_compare(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    results = _search(page, site_url, "CCL")
+    page.locator(".md-search-result__item > a").first.click()
+    page.wait_for_url("**/terms/critical-capability-level/**")
+    assert page.locator("h1").inner_text().startswith("Critical Capability Level")
+    # hovering a linked mention shows the linked term's summary without leaving the page
+    link = page.locator("article a[data-preview][href='../google-deepmind/']").first
+    link.hover()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(timeout=10_000)
+    assert "develops the Gemini models" in tooltip.inner_text()
+    assert urlparse(page.url).path == "/terms/critical-capability-level/"
+    # follow "Referenced by" to another term
+    page.mouse.move(0, 0)
+    page.locator("#referenced-by + ul a[href^='../']").first.click()
+    page.wait_for_load_state()
+    assert "/terms/" in page.url or "/frameworks/" in page.url
+    assert urlparse(page.url).path != "/terms/critical-capability-level/"
+    # the comparison page shows the side-by-side ladders and the timeline
+    page.goto(f"{site_url}frameworks/compare/")
+    for figure in ("#comparison-figure svg", "#timeline-figure svg"):
+        box = page.locator(figure).bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 100, figure
+    assert page.locator("#comparison-figure svg rect.gl-box").count() >= 12
+    assert page.locator("#comparison-figure svg line.gl-map").count() >= 1
+    assert page.locator("#timeline-figure svg circle.gl-dot").count() >= 10
+    assert page.locator("#comparison-figure svg > title").text_content() == "The frameworks' levels side by side"
+
+
+def test_level_link_opens_the_framework_page_at_its_anchor(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{site_url}terms/ai-safety-level/")
+    page.locator("article a[href='../../frameworks/anthropic-rsp/#asl-3']").first.click()
+    page.wait_for_url("**/frameworks/anthropic-rsp/#asl-3")
+    assert page.locator("#asl-3").is_visible()
+    top = page.locator("#asl-3").bounding_box()["y"]
+    assert 0 <= top < 300, top
+    ladder = page.locator("#ladder-anthropic-rsp-figure svg")
+    assert ladder.bounding_box()["width"] > 300
+
+
+def test_abbreviations_have_expansions_on_hand_written_pages(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{site_url}about/")
+    page.goto(f"{site_url}frameworks/anthropic-rsp/")
+    assert page.locator("abbr[title='AI Safety Level']").count() > 0
+
+
+def test_phone_viewport_is_usable(browser, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    for path in ("", "glossary/", "terms/ai-safety-level/", "frameworks/compare/"):
+        pg.goto(site_url + path)
+        overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path}: page is {overflow}px wider than the phone"
+        assert pg.locator("label.md-header__button[for='__drawer']").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["", "glossary/", "terms/ai-safety-level/", "frameworks/anthropic-rsp/",
+                                  "frameworks/compare/"])
+def test_no_serious_accessibility_violations(page, site_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(site_url + path)
+    violations = Axe().run(page).response["violations"]
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+               if v["impact"] in ("serious", "critical")]
+    assert serious == [], "\n".join(map(str, serious))
+
+
+def test_hostile_content_runs_no_script(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import edit
+
+    root = make_project(tmp_path / "hostile")
+    edit(root, "data/terms/scaling-policy.yaml", "definition: A scaling policy defines",
+         "definition: |-\n  {{ 7 * 7 }} {% raw %} &lt;script&gt;alert(1)&lt;/script&gt; &#60;img src=x onerror=alert(2)&#62;\n"
+         "  [x](https://example.org/\"onmouseover=alert(3)) A scaling policy defines")
+    port = _free_port()
+    _build(root, port)
+    for url in _serve(root / "site", port):
+        context = browser.new_context()
+        pg = context.new_page()
+        dialogs: list[str] = []
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        pg.goto(url + "terms/scaling-policy/")
+        pg.locator("article a").first.hover()
+        pg.wait_for_timeout(300)
+        text = pg.locator("article").inner_text()
+        assert "{{ 7 * 7 }}" in text and "49" not in text
+        assert "<script>alert(1)</script>" in text
+        assert pg.locator("article script:not([type='application/ld+json']), article img[onerror], article [onmouseover]").count() == 0
+        assert dialogs == []
+        context.close()
