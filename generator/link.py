@@ -33,8 +33,7 @@ EXPLICIT = re.compile(r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
 _PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\]\n]*\]\]|!?\[[^\]\n]*\]\([^)\n]*\)(\{[^}\n]*\})?"
                         r"|<[^>\n]*>|https?://[^\s)]+")
 _WORD_CHAR = re.compile(r"[\w-]")
-_GENERATED_LINK = re.compile(r"\[([^\]\n]+)\]\((?:\.\./terms/|)([a-z0-9-]+)\.md(?: \"[^\"\n]*\")?\)"
-                             r"\{ data-preview \}")
+_GENERATED_LINK = re.compile(r"\[([^\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)\{ data-preview \}")
 
 
 def explicit_links(text: str) -> list[tuple[str, str | None]]:
@@ -145,9 +144,11 @@ class Linker:
         return chosen
 
     def link_to(self, tid: str, label: str, page_dir: str) -> str:
-        """Markdown for a link to term ``tid`` with an instant preview and its summary as title."""
-        summary = self.terms[tid].summary.replace('"', "'")
-        return f'[{label}]({self.url(tid, page_dir)} "{summary}"){{ data-preview }}'
+        """Markdown for a link to term ``tid`` that shows an instant preview (the term's summary) on hover.
+
+        No title attribute: Material replaces it by the preview anyway, and repeating every
+        summary in every link would double the size of the pages."""
+        return f"[{label}]({self.url(tid, page_dir)}){{ data-preview }}"
 
     def link(self, text: str, page_dir: str, seen: set[str], own: str | None = None) -> LinkResult:
         """Link ``text``; ``seen`` holds ids already linked in this section and is updated."""

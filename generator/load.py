@@ -44,7 +44,7 @@ Loc = tuple[Any, ...]
 
 _TAG = "tag:yaml.org,2002:"
 _DECIMAL_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
-_TIMESTAMP = SafeConstructor()
+_TIMESTAMP = SafeConstructor()  # used only for its scalar constructors (timestamps, floats)
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ class _Converter:
                 self.error(node, f"'{text}' would be read as a base-60 number",
                            f'write "{text}" in quotes')
                 return text
-            return float(text.replace("_", ""))
+            return _TIMESTAMP.construct_yaml_float(node)
         if tag == _TAG + "timestamp" and plain:
             try:
                 return _TIMESTAMP.construct_yaml_timestamp(node)

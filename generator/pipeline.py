@@ -34,7 +34,7 @@ SITE_MARKER = ".glossary-site"
 
 # Modules with ``post_build(glossary, site_dir)``: steps that add files to a freshly built site
 # (exports, redirects, sanitizing) before it is swapped in. They run in this order.
-POST_BUILD_MODULES: list[str] = ["export", "redirects"]
+POST_BUILD_MODULES: list[str] = ["sanitize", "export", "redirects"]
 
 
 @dataclass

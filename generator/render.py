@@ -129,6 +129,44 @@ def _by_letter(terms: Any) -> dict[str, list[Any]]:
     return dict(sorted(letters.items(), key=lambda kv: (kv[0] == "#", kv[0])))
 
 
+ABBREVIATIONS_INCLUDE = '--8<-- "abbreviations.md"'
+
+
+class AbbreviationIndex:
+    """Finds which glossary abbreviations a page uses, in one pass over its text (Aho-Corasick).
+
+    Each generated page carries definitions for the abbreviations it uses only: appending the
+    whole list to every page costs Python-Markdown's ``abbr`` extension time quadratic in the
+    list's length on every page (cubic in the glossary's size over the site)."""
+
+    def __init__(self, expansions: dict[str, str]):
+        import ahocorasick
+
+        self.expansions = dict(sorted(expansions.items()))
+        self.automaton = ahocorasick.Automaton()
+        for abbr in self.expansions:
+            self.automaton.add_word(abbr, abbr)
+        if self.expansions:
+            self.automaton.make_automaton()
+
+    def used_in(self, text: str) -> list[str]:
+        """The abbreviations that occur in ``text`` as whole words (as the ``abbr`` extension matches them)."""
+        if not self.expansions:
+            return []
+        found = set()
+        for end, abbr in self.automaton.iter(text):
+            start = end - len(abbr) + 1
+            before = text[start - 1] if start else " "
+            after = text[end + 1] if end + 1 < len(text) else " "
+            if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+                found.add(abbr)
+        return sorted(found)
+
+    def definitions(self, text: str) -> str:
+        """Markdown abbreviation definitions for the abbreviations ``text`` uses."""
+        return "".join(f"*[{a}]: {escape_attr(self.expansions[a])}\n" for a in self.used_in(text))
+
+
 def render_pages(g: Glossary, links: Links) -> list[Page]:
     """Every generated page of the site, sorted by path."""
     env = environment()
@@ -151,4 +189,12 @@ def render_pages(g: Glossary, links: Links) -> list[Page]:
     chapter_template = env.get_template("chapter.md.j2")
     for chapter in g.chapters:
         pages.append(Page(f"chapters/{chapter.id}.md", chapter_template.render(ctx, chapter=chapter)))
-    return sorted((Page(p.path, tidy_markdown(p.text)) for p in pages), key=lambda p: p.path)
+    abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
+    finished = []
+    for page in pages:
+        text = tidy_markdown(page.text)
+        if not page.path.startswith("includes/"):
+            defined = abbreviations.definitions(text)
+            text = text + "\n" + defined if defined else text
+        finished.append(Page(page.path, text))
+    return sorted(finished, key=lambda p: p.path)

@@ -410,4 +410,23 @@ def redirects_do_not_shadow_terms(g: Glossary) -> Iterator[Finding]:
             claimed.setdefault(old, record.model.id)
 
 
+@rule
+def hand_written_pages_include_abbreviations(g: Glossary) -> Iterator[Finding]:
+    """Every hand-written page under content/ includes the glossary's abbreviations, so each
+    abbreviation shows its expansion on hover there too (generated pages carry their own)."""
+    from .render import ABBREVIATIONS_INCLUDE, GENERATED_MARK
+
+    content = g.root / "content"
+    for page in sorted(content.rglob("*.md")) if content.is_dir() else []:
+        rel = page.relative_to(g.root).as_posix()
+        if rel.startswith("content/includes/"):
+            continue
+        text = page.read_text(encoding="utf-8", errors="replace")
+        if GENERATED_MARK in text or ABBREVIATIONS_INCLUDE in text:
+            continue
+        line = max(1, len(text.splitlines()))
+        yield Finding(rel, line, 1, "hand-written page does not include the glossary's abbreviations",
+                      f"add the line {ABBREVIATIONS_INCLUDE} at its end")
+
+
 from . import scaffold  # noqa: E402,F401  (registers the placeholder rule)

@@ -167,8 +167,10 @@ def test_level_link_opens_the_framework_page_at_its_anchor(page, site_url: str) 
 
 def test_abbreviations_have_expansions_on_hand_written_pages(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{site_url}about/")
+    for abbr, title in (("ASL", "AI Safety Level"), ("CCL", "Critical Capability Level"), ("BSL", "Biosafety Level")):
+        assert page.locator(f"article abbr[title='{title}']", has_text=abbr).count() >= 1, abbr
     page.goto(f"{site_url}frameworks/anthropic-rsp/")
-    assert page.locator("abbr[title='AI Safety Level']").count() > 0
+    assert page.locator("article abbr[title='AI Safety Level']").count() > 0
 
 
 def test_phone_viewport_is_usable(browser, site_url: str) -> None:  # type: ignore[no-untyped-def]

@@ -157,10 +157,15 @@ def _term_page(root: Path, tid: str) -> str:
     return (root / "content" / "terms" / f"{tid}.md").read_text(encoding="utf-8")
 
 
-def _bibtex(page: str) -> dict[str, str]:
-    block = re.search(r"```bibtex\n(.*?)\n```", page, re.DOTALL)
+def _code_block(page: str, label: str) -> str:
+    """The indented code block that follows the line ``label:`` (dedented)."""
+    block = re.search(rf"^{re.escape(label)}:\n\n((?:    .*\n)+)", page, re.MULTILINE)
     assert block, page
-    library = bibtexparser.parse_string(block.group(1), append_middleware=[LatexDecodingMiddleware()])
+    return "\n".join(line[4:] for line in block.group(1).rstrip("\n").split("\n"))
+
+
+def _bibtex(page: str) -> dict[str, str]:
+    library = bibtexparser.parse_string(_code_block(page, "BibTeX"), append_middleware=[LatexDecodingMiddleware()])
     assert not library.failed_blocks and len(library.entries) == 1
     entry = library.entries[0]
     return {"ENTRYTYPE": entry.entry_type, "ID": entry.key, **{f.key: f.value for f in entry.fields}}
@@ -173,8 +178,7 @@ def test_term_page_cites_itself_in_bibtex_and_text(project: Path) -> None:
     assert fields == {"ENTRYTYPE": "misc", "ID": "safety-level", "title": "Safety Level",
                       "howpublished": "Fixture Glossary", "organization": "Fixture Glossary", "year": "2024",
                       "note": "Last reviewed 2024-03-01", "url": BASE + "terms/safety-level/", "version": "1.0"}
-    text = re.search(r"```text\n(.*?)\n```", page, re.DOTALL)
-    assert text and text.group(1) == ('"Safety Level". In: Fixture Glossary, version 1.0. '
+    assert _code_block(page, "Plain text") == ('"Safety Level". In: Fixture Glossary, version 1.0. '
                                       f"Last reviewed 2024-03-01. {BASE}terms/safety-level/")
 
 
@@ -184,7 +188,7 @@ def test_bibtex_escapes_special_characters(project: Path) -> None:
     edit(project, "data/site.yaml", "name: Fixture Glossary", 'name: "Fixture & Co {Glossary}"')
     pipeline.generate(project)
     page = _term_page(project, "red-teaming")
-    raw = re.search(r"```bibtex\n(.*?)\n```", page, re.DOTALL).group(1)  # type: ignore[union-attr]
+    raw = _code_block(page, "BibTeX")
     assert r"title = {{R\&D \{core\} 50\% \$cost \#1 \textasciitilde{}x\textasciicircum{}y \textbackslash{}z}}," in raw
     fields = _bibtex(page)
     assert fields["title"] == title.replace("^", "\u02c6")  # pylatexenc decodes \textasciicircum as U+02C6

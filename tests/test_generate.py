@@ -21,7 +21,7 @@ def test_term_page_shows_definition_links_backlinks_chapters_and_sources(project
     assert "# Safety Level (SL)" in page
     # auto-links: the longest match ("Scaling Policy", not "Policy"), the alias "red teaming",
     # first mention only, and never a link to the page itself
-    assert '[Scaling Policy](../terms/scaling-policy.md "A commitment to match safeguards to capabilities."){ data-preview }' in page
+    assert "[Scaling Policy](../terms/scaling-policy.md){ data-preview }" in page
     assert "[adversarial testing](../terms/red-teaming.md" in page
     assert "(../terms/safety-level.md" not in page
     # first mention of the alias "red teaming", the explicit link (always kept), the Related terms list
@@ -77,13 +77,14 @@ def test_generate_rewrites_only_changed_files_and_removes_orphans(project: Path)
 
 def test_generate_never_overwrites_a_hand_written_page(project: Path) -> None:
     (project / "content/glossary").mkdir()
-    (project / "content/glossary/index.md").write_text("# My own page\n", encoding="utf-8")
+    mine = '# My own page\n\n--8<-- "abbreviations.md"\n'
+    (project / "content/glossary/index.md").write_text(mine, encoding="utf-8")
     with pytest.raises(GlossaryError) as err:
         generate(project)
     assert err.value.findings[0].format() == (
         "content/glossary/index.md:1:1: a hand-written page is in the way of a generated one "
         "(move or rename the hand-written page; generated pages are listed in content/.generated)")
-    assert (project / "content/glossary/index.md").read_text() == "# My own page\n"
+    assert (project / "content/glossary/index.md").read_text() == mine
 
 
 def test_merge_keys_are_expanded_and_explicit_keys_win() -> None:

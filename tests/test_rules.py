@@ -66,6 +66,9 @@ CASES = [
      "file name 'scaling-policy.yaml' does not match id 'scaling-policies'", 0, 5),
     ("placeholders_are_filled_in", "data/terms/scaling-policy.yaml", "summary: A commitment to match safeguards to capabilities.",
      'summary: "TODO: write it"', "summary: placeholder 'TODO: write it' is not filled in (replace it with the real text)", 0, 11),
+    ("hand_written_pages_include_abbreviations", "content/about.md", '\n--8<-- "abbreviations.md"\n', "\n",
+     "hand-written page does not include the glossary's abbreviations (add the line --8<-- \"abbreviations.md\" at its end)",
+     None, 1),
     ("redirects_do_not_shadow_terms", "data/terms/scaling-policy.yaml", "category: policy", "category: policy\nredirect_from: [red-teaming]",
      "redirect_from: 'red-teaming' is a current term id (a redirect cannot replace a live page)", 1, 17),
 ]

@@ -1,0 +1,715 @@
+"""Scale benchmark of the generator and the site build (``make bench``; not part of ``make test``).
+
+For each size N it synthesises a project of N terms (``python -m generator synth``) in a
+temporary directory and measures, as the median of ``--runs`` runs:
+
+* the floor: the bare libyaml parse (``yaml.load`` with ``CSafeLoader``) of every data file;
+* the generator's stages (load+validate, link, render, write), each run into an empty content/;
+* the MkDocs build of the generated Markdown, and the whole build (generator + MkDocs);
+* a "bare engine" build: the same pages as plain Markdown (title, summary, definition text; no
+  links, no backlinks, related, sources or index pages) with a minimal mkdocs.yml;
+* peak memory (max RSS) of the whole build, of the generator alone and of the bare build, each
+  run in a child process whose resource usage is read with ``os.wait4``;
+* bytes per term page and the size of the search index;
+* a rebuild after editing one term file (at the size nearest 1,000): pages rewritten and time;
+* search at scale (largest size): headless Chromium types an alias into the Material search
+  box and times page load -> first result.
+
+It prints a table and the targets with PASS/FAIL, and writes JSON to
+``benchmarks/out/results-<date>.json`` and ``benchmarks/results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.server
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+MIB = 1024 * 1024
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+BARE_MKDOCS = """site_name: Bare engine
+docs_dir: content
+site_dir: site
+use_directory_urls: true
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+nav:
+  - Home: index.md
+not_in_nav: |
+  /terms/
+  /frameworks/
+  /chapters/
+"""
+EDIT_MARK = "Edited for the rebuild benchmark"
+_ABBR_LINE = re.compile(r"^\*\[([^\]]+)\]: (.*)$", re.M)
+
+
+# --- the what-if variant: abbreviations per page instead of appended to every page ---------
+
+
+def simulate_abbr_fix_config(root: Path) -> None:
+    """mkdocs.yml of the temporary copy without ``auto_append`` (for ``--abbr-per-page``)."""
+    config = root / "mkdocs.yml"
+    config.write_text(re.sub(r"^\s*auto_append:.*\n", "", config.read_text(encoding="utf-8"), flags=re.M),
+                      encoding="utf-8")
+
+
+def simulate_abbr_fix(root: Path) -> None:
+    """What ``--abbr-per-page`` measures: each generated page carries only the abbreviation
+    definitions it uses, and mkdocs.yml no longer auto-appends all of them to every page.
+    (The change proposed for render.py and mkdocs.yml; done here on the temporary copy.)"""
+    from generator.write import read_manifest
+
+    simulate_abbr_fix_config(root)
+    content = root / "content"
+    abbrs = dict(_ABBR_LINE.findall((content / "includes" / "abbreviations.md").read_text(encoding="utf-8")))
+    for rel in read_manifest(content):
+        if rel.startswith("includes/") or not rel.endswith(".md"):
+            continue
+        file = content / rel
+        text = file.read_text(encoding="utf-8")
+        used = sorted(set(re.findall(r"\w+", text)) & abbrs.keys())
+        if used:
+            file.write_text(text + "\n" + "".join(f"*[{a}]: {abbrs[a]}\n" for a in used), encoding="utf-8")
+
+
+# --- workers: each heavy step runs in a child process, so its peak memory is its own --------
+
+
+def _clean_generated(root: Path) -> None:
+    """Remove every page the generator wrote, so the next generate starts from an empty content/."""
+    from generator.write import MANIFEST, read_manifest
+
+    content = root / "content"
+    for rel in read_manifest(content):
+        (content / rel).unlink(missing_ok=True)
+    (content / MANIFEST).unlink(missing_ok=True)
+    for folder in sorted((p for p in content.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def _worker(mode: str, root: Path, site: Path | None, extra: str | None) -> dict[str, Any]:
+    from generator.pipeline import Timings, generate, mkdocs_build
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    out: dict[str, Any] = {}
+    variant = os.environ.get("BENCH_ABBR_PER_PAGE") == "1"
+    if mode in ("generate", "build"):
+        _clean_generated(root)
+        timings = Timings()
+        started = time.perf_counter()
+        result = generate(root, timings)
+        out["generate_s"] = time.perf_counter() - started
+        out["stages"] = dict(timings.stages)
+        out["written"] = len(result.stats.written)
+        if variant and mode == "build":
+            simulate_abbr_fix(root)
+    if mode in ("build", "bare"):
+        assert site is not None
+        shutil.rmtree(site, ignore_errors=True)
+        started = time.perf_counter()
+        mkdocs_build(root, site)
+        out["mkdocs_s"] = time.perf_counter() - started
+    if mode in ("rebuild", "rewrites"):
+        assert extra
+        generate(root)  # the state before the edit
+        _edit_term(root, extra)
+        try:
+            started = time.perf_counter()
+            result = generate(root)
+            out["generate_s"] = time.perf_counter() - started
+            out["written"] = len(result.stats.written)
+            out["written_pages"] = sorted(result.stats.written)[:20]
+            if mode == "rebuild":
+                assert site is not None
+                if variant:
+                    simulate_abbr_fix(root)
+                shutil.rmtree(site, ignore_errors=True)
+                started = time.perf_counter()
+                mkdocs_build(root, site)
+                out["mkdocs_s"] = time.perf_counter() - started
+        finally:
+            _edit_term(root, extra, undo=True)
+    return out
+
+
+def _edit_file(root: Path) -> Path:
+    """The term file the rebuild edits: the first one that other terms mention."""
+    files = sorted((root / "data" / "terms").glob("*.yaml"))
+    return files[len(files) // 2]
+
+
+def _edit_term(root: Path, field: str, undo: bool = False) -> None:
+    file = _edit_file(root)
+    text = file.read_text(encoding="utf-8")
+    backup = file.with_name(f".{file.name}.orig")
+    if undo:
+        os.replace(backup, file)
+        return
+    backup.write_text(text, encoding="utf-8")
+    if field == "definition":
+        text = text.replace("\ncategory:", f"\n\n  {EDIT_MARK}, one more sentence.\ncategory:", 1)
+    else:
+        text = re.sub(r'^summary: "', f'summary: "{EDIT_MARK}. ', text, count=1, flags=re.M)
+    file.write_text(text, encoding="utf-8")
+
+
+class TimedOut(Exception):
+    """A worker ran past its time limit and was stopped."""
+
+
+def run_worker(mode: str, root: Path, site: Path | None = None, extra: str | None = None,
+               timeout: float | None = None) -> dict[str, Any]:
+    """Run a worker in a child process; its result plus its peak RSS (from ``os.wait4``) and wall time.
+    Raises :class:`TimedOut` (after stopping the child) when it runs longer than ``timeout`` seconds."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", mode, str(root), str(site or "-"), extra or "-"]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=REPO)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if timeout is not None and time.perf_counter() - started > timeout:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                raise TimedOut(f"{mode} stopped after {timeout:.0f}s")
+            time.sleep(0.05)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if proc.returncode != 0:
+        raise RuntimeError(f"worker {mode} failed ({proc.returncode}):\n{stderr[-4000:]}")
+    result = json.loads(stdout.strip().splitlines()[-1])
+    result["peak_mib"] = usage.ru_maxrss / 1024  # kilobytes on Linux
+    result["wall_s"] = wall
+    return result
+
+
+# --- measurements in this process ----------------------------------------------------------
+
+
+def yaml_floor(root: Path) -> float:
+    """Seconds to read and parse every data file with libyaml, nothing else."""
+    import yaml
+
+    started = time.perf_counter()
+    for file in sorted((root / "data").rglob("*.yaml")):
+        yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    return time.perf_counter() - started
+
+
+def data_bytes(root: Path) -> int:
+    return sum(f.stat().st_size for f in (root / "data").rglob("*.yaml"))
+
+
+def bare_tree(root: Path, bare: Path) -> None:
+    """The same pages as plain Markdown: titles and definition text, no glossary features."""
+    from generator.link import EXPLICIT
+    from generator.validate import load_glossary
+
+    glossary, findings = load_glossary(root)
+    assert not findings, findings[:3]
+    shutil.rmtree(bare, ignore_errors=True)
+    for folder in ("terms", "frameworks", "chapters"):
+        (bare / "content" / folder).mkdir(parents=True)
+    (bare / "mkdocs.yml").write_text(BARE_MKDOCS, encoding="utf-8")
+    unlink = partial(EXPLICIT.sub, lambda m: m.group(2) or glossary.terms[m.group(1).strip()].title)
+    (bare / "content" / "index.md").write_text(f"# {glossary.site.name}\n\n{glossary.site.description}\n")
+    for term in glossary.terms.values():
+        abbr = f" ({term.abbreviation})" if term.abbreviation else ""
+        (bare / "content" / "terms" / f"{term.id}.md").write_text(
+            f"---\ntitle: {json.dumps(term.title)}\n---\n\n# {term.title}{abbr}\n\n**{term.summary}**\n\n"
+            f"## Definition\n\n{unlink(term.definition)}\n", encoding="utf-8")
+    for fw in glossary.frameworks.values():
+        (bare / "content" / "frameworks" / f"{fw.id}.md").write_text(
+            f"# {fw.title}\n\n**{fw.summary}**\n\n{unlink(fw.description)}\n", encoding="utf-8")
+    for chapter in glossary.chapters:
+        sections = "\n\n".join(f"## {s.title}" for s in chapter.sections)
+        (bare / "content" / "chapters" / f"{chapter.id}.md").write_text(
+            f"# Chapter {chapter.number}: {chapter.title}\n\n{sections}\n", encoding="utf-8")
+
+
+def site_sizes(site: Path, n: int) -> dict[str, Any]:
+    pages = list((site / "terms").glob("*/index.html"))
+    page_bytes = sum(p.stat().st_size for p in pages)
+    index = site / "search" / "search_index.json"
+    index_bytes = index.stat().st_size if index.exists() else 0
+    docs = len(json.loads(index.read_text(encoding="utf-8"))["docs"]) if index.exists() else 0
+    return {
+        "term_pages": len(pages),
+        "term_page_bytes": page_bytes / max(1, len(pages)),
+        "site_bytes": sum(f.stat().st_size for f in site.rglob("*") if f.is_file()),
+        "search_index_bytes": index_bytes,
+        "search_index_bytes_per_term": index_bytes / n,
+        "search_index_docs": docs,
+    }
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+class Budget:
+    """The time left for the whole benchmark; slow steps get fewer runs or are stopped."""
+
+    def __init__(self, seconds: float, build_timeout: float, slow_run: float):
+        self.deadline = time.perf_counter() + seconds
+        self.build_timeout = build_timeout
+        self.slow_run = slow_run  # a run slower than this is not repeated
+
+    def left(self, reserve: float = 0.0) -> float:
+        return self.deadline - time.perf_counter() - reserve
+
+
+def _timed_runs(what: str, runs: int, budget: Budget, log, call) -> tuple[list[dict[str, Any]], str | None]:
+    """Up to ``runs`` runs of ``call(timeout)``; fewer when a run is slow; a note when it timed out or was skipped."""
+    results: list[dict[str, Any]] = []
+    for i in range(runs):
+        timeout = min(budget.build_timeout, budget.left(reserve=60))
+        if timeout < 10:
+            return results, f"{what}: skipped, the benchmark's time budget is spent"
+        try:
+            results.append(call(timeout))
+        except TimedOut:
+            log(f"    {what}: did not finish within {timeout:.0f}s")
+            return results, f"{what}: did not finish within {timeout:.0f}s"
+        log(f"    {what} run {i + 1}: {results[-1]['_summary']}")
+        if results[-1]["wall_s"] > budget.slow_run:
+            break
+    return results, None
+
+
+def measure_size(n: int, runs: int, work: Path, budget: Budget, log) -> dict[str, Any]:
+    from generator.synth import synth
+
+    root = work / f"n{n}"
+    started = time.perf_counter()
+    synth(n, root)
+    row: dict[str, Any] = {"n": n, "synth_s": time.perf_counter() - started, "data_bytes": data_bytes(root),
+                           "data_files": sum(1 for _ in (root / "data").rglob("*.yaml")), "notes": []}
+    if os.environ.get("BENCH_ABBR_PER_PAGE") == "1":
+        simulate_abbr_fix_config(root)
+    log(f"  N={n}: synth {row['synth_s']:.2f}s, {row['data_bytes'] / MIB:.1f} MiB of YAML")
+
+    row["yaml_parse_s"] = median([yaml_floor(root) for _ in range(runs)])
+
+    gens = [run_worker("generate", root) for _ in range(runs)]
+    stages = {name: median([g["stages"][name] for g in gens]) for name in gens[0]["stages"]}
+    row["generator_stages_s"] = stages
+    row["generator_s"] = median([sum(g["stages"].values()) for g in gens])
+    row["generator_peak_mib"] = max(g["peak_mib"] for g in gens)
+    row["pages_generated"] = gens[0]["written"]
+    log(f"  N={n}: generator {row['generator_s']:.2f}s (" + ", ".join(f"{k} {v:.2f}s" for k, v in stages.items())
+        + f"), YAML parse {row['yaml_parse_s']:.2f}s")
+
+    bare = work / f"bare{n}"
+    bare_tree(root, bare)
+    bare_site = work / f"baresite{n}"
+
+    def bare_run(timeout: float) -> dict[str, Any]:
+        r = run_worker("bare", bare, bare_site, timeout=timeout)
+        r["_summary"] = f"MkDocs {r['mkdocs_s']:.2f}s, peak {r['peak_mib']:.0f} MiB"
+        return r
+
+    bares, note = _timed_runs(f"N={n} bare-engine build", runs, budget, log, bare_run)
+    row["notes"] += [note] if note else []
+    row["bare_runs"] = len(bares)
+    row["bare_build_s"] = median([b["mkdocs_s"] for b in bares]) if bares else None
+    row["bare_peak_mib"] = max(b["peak_mib"] for b in bares) if bares else None
+    bare_sizes = site_sizes(bare_site, n) if bares else {}
+    row["bare_term_page_bytes"] = bare_sizes.get("term_page_bytes")
+    row["bare_search_index_bytes"] = bare_sizes.get("search_index_bytes")
+    shutil.rmtree(bare_site, ignore_errors=True)
+    shutil.rmtree(bare, ignore_errors=True)
+
+    site = work / f"site{n}"
+
+    def build_run(timeout: float) -> dict[str, Any]:
+        r = run_worker("build", root, site, timeout=timeout)
+        r["_summary"] = (f"generate {sum(r['stages'].values()):.2f}s + MkDocs {r['mkdocs_s']:.2f}s, "
+                         f"peak {r['peak_mib']:.0f} MiB")
+        return r
+
+    builds, note = _timed_runs(f"N={n} whole build", runs, budget, log, build_run)
+    row["notes"] += [note] if note else []
+    row["build_runs"] = len(builds)
+    row["build_timed_out"] = bool(note)
+    row["mkdocs_s"] = median([b["mkdocs_s"] for b in builds]) if builds else None
+    row["whole_build_s"] = median([sum(b["stages"].values()) + b["mkdocs_s"] for b in builds]) if builds else None
+    row["whole_peak_mib"] = max(b["peak_mib"] for b in builds) if builds else None
+    row["seconds_per_term"] = row["whole_build_s"] / n if builds else None
+    sizes = site_sizes(site, n) if builds else {}
+    for key in ("term_pages", "term_page_bytes", "site_bytes", "search_index_bytes",
+                "search_index_bytes_per_term", "search_index_docs"):
+        row[key] = sizes.get(key)
+    row["_root"], row["_site"] = str(root), (str(site) if builds else None)
+    return row
+
+
+def measure_rebuild(row: dict[str, Any], budget: Budget, log) -> dict[str, Any]:
+    """Edit one term file: pages rewritten by generate(), and the time of generate + MkDocs build."""
+    root, site = Path(row["_root"]), Path(row["_root"]).with_name(f"rebuild{row['n']}")
+    result: dict[str, Any] = {"n": row["n"], "edited_file": _edit_file(root).relative_to(root).as_posix()}
+    for field in ("definition", "summary"):
+        timeout = min(budget.build_timeout, budget.left(reserve=60))
+        entry: dict[str, Any] = {}
+        try:
+            if field == "definition" and timeout >= 10:
+                r = run_worker("rebuild", root, site, field, timeout=timeout)
+            else:  # the pages rewritten only: the build would take as long as the one above
+                r = run_worker("rewrites", root, None, field, timeout=max(timeout, 60))
+        except TimedOut as exc:
+            entry["note"] = str(exc)
+            r = run_worker("rewrites", root, None, field)
+        entry.update({"written": r["written"], "generate_s": r["generate_s"], "mkdocs_s": r.get("mkdocs_s"),
+                      "written_sample": r["written_pages"]})
+        entry["total_s"] = r["generate_s"] + r["mkdocs_s"] if "mkdocs_s" in r else None
+        result[field] = entry
+        log(f"  rebuild at N={row['n']} after a {field} edit: {r['written']} pages rewritten, generate "
+            f"{r['generate_s']:.2f}s" + (f" + MkDocs {r['mkdocs_s']:.2f}s" if "mkdocs_s" in r else ""))
+    shutil.rmtree(site, ignore_errors=True)
+    return result
+
+
+# --- search in headless Chromium -----------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def measure_search(row: dict[str, Any], log) -> dict[str, Any]:
+    """Load the home page of the built site and time the first search result for an alias."""
+    from generator.validate import load_glossary
+
+    site, n = Path(row["_site"]), row["n"]
+    out: dict[str, Any] = {"n": n, "search_index_bytes_per_term": row["search_index_bytes_per_term"],
+                           "search_index_bytes": row["search_index_bytes"]}
+    if not Path(CHROMIUM).exists():
+        out["error"] = f"{CHROMIUM} is missing"
+        return out
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        out["error"] = f"playwright is missing: {exc}"
+        return out
+    glossary, _ = load_glossary(Path(row["_root"]))
+    terms = sorted(glossary.terms.values(), key=lambda t: t.id)
+    alias_term = next(t for t in terms[len(terms) // 3:] + terms if t.aliases)
+    alias = alias_term.aliases[0]
+    out["alias"], out["alias_term"] = alias, alias_term.id
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            try:
+                page = browser.new_page()
+                index_done: dict[str, float] = {}
+                page.on("requestfinished", lambda r: index_done.setdefault("t", time.perf_counter())
+                        if r.url.endswith("search_index.json") else None)
+                started = time.perf_counter()
+                page.goto(url, wait_until="load")
+                loaded = time.perf_counter()
+                page.click("input.md-search__input") if page.is_visible("input.md-search__input") else \
+                    page.click("label.md-header__button[for=__search]")
+                page.fill("input.md-search__input", alias)
+                # Material drops a query typed before its search worker is ready; a user keeps
+                # typing, so nudge the box (End key, input event) until the first result shows.
+                limit = loaded + 120
+                while not page.locator(".md-search-result__item").count():
+                    if time.perf_counter() > limit:
+                        raise TimeoutError("no search result within 120 s")
+                    page.wait_for_timeout(50)
+                    if not page.locator(".md-search-result__item").count():
+                        page.press("input.md-search__input", "End")
+                        page.dispatch_event("input.md-search__input", "input")
+                first = time.perf_counter()
+                items = page.locator(".md-search-result__item").count()
+                top = page.locator(".md-search-result__item").first.inner_text()[:120]
+                out.update({
+                    "page_load_s": loaded - started,
+                    "load_to_first_result_s": first - loaded,
+                    "navigation_to_first_result_s": first - started,
+                    "search_index_fetched_after_load_s": (index_done["t"] - loaded) if "t" in index_done else None,
+                    "results_shown": items,
+                    "top_result": " ".join(top.split()),
+                    "alias_found_on_top": alias_term.title.lower() in top.lower(),
+                })
+                # A second query once the index is built: the cost of the query alone.
+                other = next(t for t in reversed(terms) if t.aliases and t is not alias_term)
+                try:
+                    page.fill("input.md-search__input", "")
+                    started = time.perf_counter()
+                    page.fill("input.md-search__input", other.aliases[0])
+                    page.press("input.md-search__input", "End")
+                    page.wait_for_function(
+                        "t => { const e = document.querySelector('.md-search-result__item');"
+                        " return e !== null && e.innerText.toLowerCase().includes(t); }",
+                        arg=other.title.lower(), timeout=20_000)
+                    out["warm_query_s"] = time.perf_counter() - started
+                except Exception as exc:  # noqa: BLE001
+                    out["warm_query_error"] = f"{type(exc).__name__}: {exc}"[:200]
+            finally:
+                browser.close()
+    except Exception as exc:  # noqa: BLE001 - report, do not lose the other figures
+        out["error"] = f"{type(exc).__name__}: {exc}"
+    finally:
+        server.shutdown()
+        server.server_close()
+    return out
+
+
+# --- targets and report --------------------------------------------------------------------
+
+
+def _nearest(rows: list[dict[str, Any]], n: int) -> dict[str, Any]:
+    return min(rows, key=lambda r: (abs(r["n"] - n), r["n"]))
+
+
+def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    largest = max(rows, key=lambda r: r["n"])
+    mid = _nearest([r for r in rows if r is not largest] or rows, 1000)
+    checks = []
+
+    def add(name: str, value: float | None, limit: float, ok: bool, detail: str) -> None:
+        checks.append({"target": name, "value": None if value is None else round(value, 4), "limit": limit,
+                       "pass": bool(ok), "detail": detail})
+
+    def missing(r: dict[str, Any], key: str) -> str:
+        return f"not measured at N={r['n']}: " + ("; ".join(r["notes"]) or f"no {key}")
+
+    g = largest["generator_s"] / largest["yaml_parse_s"]
+    add("generator / C YAML parse", g, 2.0, g <= 2.0, f"at N={largest['n']}: {largest['generator_s']:.2f}s vs "
+        f"{largest['yaml_parse_s']:.2f}s")
+    if largest["whole_build_s"] and largest["bare_build_s"]:
+        w = largest["whole_build_s"] / largest["bare_build_s"]
+        add("whole build / bare-engine build", w, 1.15, w <= 1.15,
+            f"at N={largest['n']}: {largest['whole_build_s']:.1f}s vs {largest['bare_build_s']:.1f}s "
+            f"(MkDocs alone {largest['mkdocs_s'] / largest['bare_build_s']:.2f}x)")
+    else:
+        add("whole build / bare-engine build", None, 1.15, False, missing(largest, "build"))
+    if largest["term_page_bytes"] and mid["term_page_bytes"]:
+        b = largest["term_page_bytes"] / mid["term_page_bytes"]
+        add(f"bytes per term page, N={largest['n']} / N={mid['n']}", b, 1.15, abs(b - 1) <= 0.15,
+            f"{mid['term_page_bytes']:.0f} -> {largest['term_page_bytes']:.0f} bytes")
+    else:
+        add("bytes per term page flat", None, 1.15, False, missing(largest if not largest["term_page_bytes"] else mid, "site"))
+    if largest["seconds_per_term"] and mid["seconds_per_term"]:
+        t = largest["seconds_per_term"] / mid["seconds_per_term"]
+        add(f"seconds per term, N={largest['n']} / N={mid['n']}", t, 1.15, abs(t - 1) <= 0.15,
+            f"{mid['seconds_per_term'] * 1000:.2f} -> {largest['seconds_per_term'] * 1000:.2f} ms")
+    else:
+        add("seconds per term flat", None, 1.15, False, missing(largest if not largest["seconds_per_term"] else mid, "build"))
+    if largest["whole_peak_mib"]:
+        add(f"whole-build peak memory at N={largest['n']} (MiB)", largest["whole_peak_mib"], 1024,
+            largest["whole_peak_mib"] < 1024, f"{largest['whole_peak_mib']:.0f} MiB")
+    else:
+        add(f"whole-build peak memory at N={largest['n']} (MiB)", None, 1024, False, missing(largest, "build"))
+    mem = largest["generator_peak_mib"] / mid["generator_peak_mib"]
+    data = largest["data_bytes"] / mid["data_bytes"]
+    add(f"generator peak memory growth N={mid['n']}->{largest['n']} vs data growth", mem, round(data, 3), mem <= data,
+        f"{mid['generator_peak_mib']:.0f} -> {largest['generator_peak_mib']:.0f} MiB (x{mem:.2f}) for "
+        f"{mid['data_bytes'] / MIB:.1f} -> {largest['data_bytes'] / MIB:.1f} MiB of YAML (x{data:.2f})")
+    return checks
+
+
+def table(rows: list[dict[str, Any]], rebuild: dict[str, Any] | None, search: dict[str, Any] | None) -> str:
+    cols = [r["n"] for r in rows]
+    lines = [("terms", [f"{n:,}" for n in cols])]
+
+    def line(label: str, fmt: str, key: Any) -> None:
+        values = []
+        for r in rows:
+            try:
+                v = key(r) if callable(key) else r.get(key)
+            except TypeError:  # a figure that was not measured
+                v = None
+            values.append("-" if v is None else format(v, fmt))
+        lines.append((label, values))
+
+    line("YAML data (MiB)", ".2f", lambda r: r["data_bytes"] / MIB)
+    line("C YAML parse, floor (s)", ".2f", "yaml_parse_s")
+    for stage in rows[0]["generator_stages_s"]:
+        line(f"  generator {stage} (s)", ".2f", lambda r, s=stage: r["generator_stages_s"][s])
+    line("generator total (s)", ".2f", "generator_s")
+    line("generator / YAML parse", ".2f", lambda r: r["generator_s"] / r["yaml_parse_s"])
+    line("MkDocs build (s)", ".1f", "mkdocs_s")
+    line("whole build (s)", ".1f", "whole_build_s")
+    line("bare-engine build (s)", ".1f", "bare_build_s")
+    line("whole / bare", ".2f", lambda r: r["whole_build_s"] / r["bare_build_s"])
+    line("ms per term, whole build", ".2f", lambda r: r["seconds_per_term"] * 1000)
+    line("peak RSS whole build (MiB)", ".0f", "whole_peak_mib")
+    line("peak RSS generator (MiB)", ".0f", "generator_peak_mib")
+    line("peak RSS bare build (MiB)", ".0f", "bare_peak_mib")
+    line("bytes per term page", ",.0f", "term_page_bytes")
+    line("  bare engine", ",.0f", "bare_term_page_bytes")
+    line("search index (KiB)", ",.0f", lambda r: r["search_index_bytes"] / 1024)
+    line("search index per term (B)", ",.0f", "search_index_bytes_per_term")
+    line("  bare engine per term (B)", ",.0f", lambda r: r["bare_search_index_bytes"] / r["n"])
+    line("whole-build runs (median of)", "d", "build_runs")
+    width = max(len(label) for label, _ in lines)
+    out = [f"{label:<{width}}  " + "  ".join(f"{v:>10}" for v in values) for label, values in lines]
+    if rebuild:
+        for field in ("definition", "summary"):
+            e = rebuild[field]
+            line_ = f"rebuild at N={rebuild['n']}, one {field} edited: {e['written']} pages rewritten, generate {e['generate_s']:.2f}s"
+            if e.get("mkdocs_s") is not None:
+                line_ += f" + MkDocs {e['mkdocs_s']:.1f}s = {e['total_s']:.1f}s"
+            out.append(line_ + (f" ({e['note']})" if e.get("note") else ""))
+    for r in rows:
+        for note in r.get("notes", []):
+            out.append(f"note: {note}")
+    if search:
+        if search.get("error"):
+            out.append(f"search at N={search['n']}: not measured ({search['error']})")
+        else:
+            fetched = search.get("search_index_fetched_after_load_s")
+            out.append(f"search at N={search['n']}: load -> first result for alias '{search['alias']}' "
+                       f"{search['load_to_first_result_s']:.2f}s (page load {search['page_load_s']:.2f}s"
+                       + (f", index fetched {fetched:.2f}s after load" if fetched is not None else "")
+                       + (f"; warm query {search['warm_query_s']:.2f}s" if "warm_query_s" in search else "")
+                       + f"); index {search['search_index_bytes_per_term']:,.0f} B/term")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000], help="numbers of terms")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: sizes 20 and 40, one run")
+    parser.add_argument("--no-search", action="store_true", help="skip the browser search measurement")
+    parser.add_argument("--budget", type=float, default=840.0,
+                        help="seconds for the whole benchmark (default 840): slow builds run once or are stopped")
+    parser.add_argument("--build-timeout", type=float, default=300.0, help="longest single MkDocs build (s)")
+    parser.add_argument("--abbr-per-page", action="store_true",
+                        help="what-if: each page defines only the abbreviations it uses, nothing is auto-appended")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out", help="folder for results-<date>.json")
+    parser.add_argument("--latest", type=Path, default=None,
+                        help="also write the results here (default: benchmarks/results.json, not with --quick)")
+    parser.add_argument("--worker", nargs=4, metavar=("MODE", "ROOT", "SITE", "EXTRA"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        mode, root, site, extra = args.worker
+        print(json.dumps(_worker(mode, Path(root), None if site == "-" else Path(site), None if extra == "-" else extra)))
+        return 0
+    if args.quick:
+        args.sizes, args.runs = [20, 40], 1
+    if args.abbr_per_page:
+        os.environ["BENCH_ABBR_PER_PAGE"] = "1"
+    latest = args.latest or (None if args.quick or args.abbr_per_page else REPO / "benchmarks" / "results.json")
+    sizes = sorted(set(args.sizes))
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    started = time.perf_counter()
+    budget = Budget(args.budget, args.build_timeout, slow_run=60.0)
+    rows: list[dict[str, Any]] = []
+    rebuild = search = None
+    rebuild_n = _nearest([{"n": n} for n in sizes], 1000)["n"]
+    with tempfile.TemporaryDirectory(prefix="glossary-bench-") as tmp:
+        work = Path(tmp)
+        for n in sizes:
+            log(f"N={n} ...")
+            rows.append(measure_size(n, args.runs, work, budget, log))
+            if n == rebuild_n:
+                rebuild = measure_rebuild(rows[-1], budget, log)
+        if not args.no_search:
+            built = [r for r in rows if r["_site"]]
+            if built:
+                search = measure_search(max(built, key=lambda r: r["n"]), log)
+                log(f"  search: {search}")
+    for row in rows:
+        row.pop("_root", None)
+        row.pop("_site", None)
+    checks = targets(rows) if len(rows) >= 2 else []
+    elapsed = time.perf_counter() - started
+    print()
+    print(table(rows, rebuild, search))
+    print()
+    for check in checks:
+        value = "n/a" if check["value"] is None else f"{check['value']:.2f}"
+        print(f"{'PASS' if check['pass'] else 'FAIL'}  {check['target']}: {value} "
+              f"(limit {check['limit']}) - {check['detail']}")
+    if search and not search.get("error"):
+        ok = search["load_to_first_result_s"] <= 1.0
+        checks.append({"target": f"search: page load -> first result at N={search['n']} (s)",
+                       "value": round(search["load_to_first_result_s"], 3), "limit": 1.0, "pass": ok,
+                       "detail": f"alias '{search['alias']}'"})
+        print(f"{'PASS' if ok else 'FAIL'}  search at N={search['n']}: page load -> first result "
+              f"{search['load_to_first_result_s']:.2f}s (limit 1 s)")
+    print(f"\nbenchmark took {elapsed:.0f}s")
+    import generator
+
+    results = {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+        "versions": _versions(),
+        "sizes": sizes,
+        "runs": args.runs,
+        "quick": args.quick,
+        "variant": "abbreviations per page (simulated)" if args.abbr_per_page else "as generated",
+        "elapsed_s": elapsed,
+        "rows": rows,
+        "rebuild": rebuild,
+        "search": search,
+        "targets": checks,
+        "generator": generator.__name__,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    dated = args.out / f"results-{dt.date.today().isoformat()}.json"
+    text = json.dumps(results, indent=2, sort_keys=True) + "\n"
+    dated.write_text(text, encoding="utf-8")
+    print(f"wrote {dated}")
+    if latest:
+        latest.write_text(text, encoding="utf-8")
+        print(f"wrote {latest}")
+    return 0
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in ("mkdocs", "mkdocs-material", "Markdown", "PyYAML", "pydantic", "Jinja2", "pyahocorasick", "playwright"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return found
+
+
+if __name__ == "__main__":
+    sys.exit(main())
