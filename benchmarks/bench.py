@@ -22,6 +22,7 @@ It prints a table and the targets with PASS/FAIL, and writes JSON to
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import http.server
 import json
@@ -64,36 +65,6 @@ not_in_nav: |
   /chapters/
 """
 EDIT_MARK = "Edited for the rebuild benchmark"
-_ABBR_LINE = re.compile(r"^\*\[([^\]]+)\]: (.*)$", re.M)
-
-
-# --- the what-if variant: abbreviations per page instead of appended to every page ---------
-
-
-def simulate_abbr_fix_config(root: Path) -> None:
-    """mkdocs.yml of the temporary copy without ``auto_append`` (for ``--abbr-per-page``)."""
-    config = root / "mkdocs.yml"
-    config.write_text(re.sub(r"^\s*auto_append:.*\n", "", config.read_text(encoding="utf-8"), flags=re.M),
-                      encoding="utf-8")
-
-
-def simulate_abbr_fix(root: Path) -> None:
-    """What ``--abbr-per-page`` measures: each generated page carries only the abbreviation
-    definitions it uses, and mkdocs.yml no longer auto-appends all of them to every page.
-    (The change proposed for render.py and mkdocs.yml; done here on the temporary copy.)"""
-    from generator.write import read_manifest
-
-    simulate_abbr_fix_config(root)
-    content = root / "content"
-    abbrs = dict(_ABBR_LINE.findall((content / "includes" / "abbreviations.md").read_text(encoding="utf-8")))
-    for rel in read_manifest(content):
-        if rel.startswith("includes/") or not rel.endswith(".md"):
-            continue
-        file = content / rel
-        text = file.read_text(encoding="utf-8")
-        used = sorted(set(re.findall(r"\w+", text)) & abbrs.keys())
-        if used:
-            file.write_text(text + "\n" + "".join(f"*[{a}]: {abbrs[a]}\n" for a in used), encoding="utf-8")
 
 
 # --- workers: each heavy step runs in a child process, so its peak memory is its own --------
@@ -117,7 +88,6 @@ def _worker(mode: str, root: Path, site: Path | None, extra: str | None) -> dict
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     out: dict[str, Any] = {}
-    variant = os.environ.get("BENCH_ABBR_PER_PAGE") == "1"
     if mode in ("generate", "build"):
         _clean_generated(root)
         timings = Timings()
@@ -126,8 +96,6 @@ def _worker(mode: str, root: Path, site: Path | None, extra: str | None) -> dict
         out["generate_s"] = time.perf_counter() - started
         out["stages"] = dict(timings.stages)
         out["written"] = len(result.stats.written)
-        if variant and mode == "build":
-            simulate_abbr_fix(root)
     if mode in ("build", "bare"):
         assert site is not None
         shutil.rmtree(site, ignore_errors=True)
@@ -136,7 +104,11 @@ def _worker(mode: str, root: Path, site: Path | None, extra: str | None) -> dict
         out["mkdocs_s"] = time.perf_counter() - started
     if mode in ("rebuild", "rewrites"):
         assert extra
-        generate(root)  # the state before the edit
+        generate(root)  # the state before the edit: generated and, for "rebuild", built
+        if mode == "rebuild":
+            assert site is not None
+            shutil.rmtree(site, ignore_errors=True)
+            mkdocs_build(root, site)
         _edit_term(root, extra)
         try:
             started = time.perf_counter()
@@ -146,11 +118,8 @@ def _worker(mode: str, root: Path, site: Path | None, extra: str | None) -> dict
             out["written_pages"] = sorted(result.stats.written)[:20]
             if mode == "rebuild":
                 assert site is not None
-                if variant:
-                    simulate_abbr_fix(root)
-                shutil.rmtree(site, ignore_errors=True)
-                started = time.perf_counter()
-                mkdocs_build(root, site)
+                started = time.perf_counter()  # what `generator serve` does after an edit
+                mkdocs_build(root, site, dirty=True)
                 out["mkdocs_s"] = time.perf_counter() - started
         finally:
             _edit_term(root, extra, undo=True)
@@ -315,8 +284,6 @@ def measure_size(n: int, runs: int, work: Path, budget: Budget, log) -> dict[str
     synth(n, root)
     row: dict[str, Any] = {"n": n, "synth_s": time.perf_counter() - started, "data_bytes": data_bytes(root),
                            "data_files": sum(1 for _ in (root / "data").rglob("*.yaml")), "notes": []}
-    if os.environ.get("BENCH_ABBR_PER_PAGE") == "1":
-        simulate_abbr_fix_config(root)
     log(f"  N={n}: synth {row['synth_s']:.2f}s, {row['data_bytes'] / MIB:.1f} MiB of YAML")
 
     row["yaml_parse_s"] = median([yaml_floor(root) for _ in range(runs)])
@@ -479,11 +446,11 @@ def measure_search(row: dict[str, Any], log) -> dict[str, Any]:
                         " return e !== null && e.innerText.toLowerCase().includes(t); }",
                         arg=other.title.lower(), timeout=20_000)
                     out["warm_query_s"] = time.perf_counter() - started
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     out["warm_query_error"] = f"{type(exc).__name__}: {exc}"[:200]
             finally:
                 browser.close()
-    except Exception as exc:  # noqa: BLE001 - report, do not lose the other figures
+    except Exception as exc:
         out["error"] = f"{type(exc).__name__}: {exc}"
     finally:
         server.shutdown()
@@ -584,9 +551,10 @@ def table(rows: list[dict[str, Any]], rebuild: dict[str, Any] | None, search: di
     if rebuild:
         for field in ("definition", "summary"):
             e = rebuild[field]
-            line_ = f"rebuild at N={rebuild['n']}, one {field} edited: {e['written']} pages rewritten, generate {e['generate_s']:.2f}s"
+            line_ = (f"rebuild at N={rebuild['n']}, one {field} edited: {e['written']} pages rewritten, "
+                     f"generate {e['generate_s']:.2f}s")
             if e.get("mkdocs_s") is not None:
-                line_ += f" + MkDocs {e['mkdocs_s']:.1f}s = {e['total_s']:.1f}s"
+                line_ += f" + dirty MkDocs build {e['mkdocs_s']:.2f}s = {e['total_s']:.2f}s"
             out.append(line_ + (f" ({e['note']})" if e.get("note") else ""))
     for r in rows:
         for note in r.get("notes", []):
@@ -613,8 +581,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=840.0,
                         help="seconds for the whole benchmark (default 840): slow builds run once or are stopped")
     parser.add_argument("--build-timeout", type=float, default=300.0, help="longest single MkDocs build (s)")
-    parser.add_argument("--abbr-per-page", action="store_true",
-                        help="what-if: each page defines only the abbreviations it uses, nothing is auto-appended")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out", help="folder for results-<date>.json")
     parser.add_argument("--latest", type=Path, default=None,
                         help="also write the results here (default: benchmarks/results.json, not with --quick)")
@@ -626,9 +592,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.quick:
         args.sizes, args.runs = [20, 40], 1
-    if args.abbr_per_page:
-        os.environ["BENCH_ABBR_PER_PAGE"] = "1"
-    latest = args.latest or (None if args.quick or args.abbr_per_page else REPO / "benchmarks" / "results.json")
+    latest = args.latest or (None if args.quick else REPO / "benchmarks" / "results.json")
     sizes = sorted(set(args.sizes))
 
     def log(message: str) -> None:
@@ -663,6 +627,14 @@ def main(argv: list[str] | None = None) -> int:
         value = "n/a" if check["value"] is None else f"{check['value']:.2f}"
         print(f"{'PASS' if check['pass'] else 'FAIL'}  {check['target']}: {value} "
               f"(limit {check['limit']}) - {check['detail']}")
+    reload_s = rebuild["definition"].get("total_s") if rebuild else None
+    if reload_s is not None:
+        ok = reload_s < 2.0
+        checks.append({"target": f"preview reload after one term edit at N={rebuild['n']} (s)",
+                       "value": round(reload_s, 3), "limit": 2.0, "pass": ok,
+                       "detail": "generate + dirty MkDocs build, as `generator serve` does"})
+        print(f"{'PASS' if ok else 'FAIL'}  preview reload at N={rebuild['n']}: {reload_s:.2f}s (limit 2 s)"
+              f" - generate + dirty MkDocs build, as `generator serve` does")
     if search and not search.get("error"):
         ok = search["load_to_first_result_s"] <= 1.0
         checks.append({"target": f"search: page load -> first result at N={search['n']} (s)",
@@ -674,13 +646,12 @@ def main(argv: list[str] | None = None) -> int:
     import generator
 
     results = {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
         "versions": _versions(),
         "sizes": sizes,
         "runs": args.runs,
         "quick": args.quick,
-        "variant": "abbreviations per page (simulated)" if args.abbr_per_page else "as generated",
         "elapsed_s": elapsed,
         "rows": rows,
         "rebuild": rebuild,
@@ -704,10 +675,8 @@ def _versions() -> dict[str, str]:
 
     found = {}
     for name in ("mkdocs", "mkdocs-material", "Markdown", "PyYAML", "pydantic", "Jinja2", "pyahocorasick", "playwright"):
-        try:
+        with contextlib.suppress(PackageNotFoundError):
             found[name] = version(name)
-        except PackageNotFoundError:
-            pass
     return found
 
 

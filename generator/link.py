@@ -19,8 +19,9 @@ the length of the text, not with the number of terms.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
@@ -41,7 +42,7 @@ def explicit_links(text: str) -> list[tuple[str, str | None]]:
     return [(m.group(1).strip(), m.group(2)) for m in EXPLICIT.finditer(text)]
 
 
-def iter_texts(g: "Glossary") -> Iterator[tuple["Record[Any]", tuple[Any, ...], str]]:
+def iter_texts(g: Glossary) -> Iterator[tuple[Record[Any], tuple[Any, ...], str]]:
     """Every Markdown text field in the data, with its record and location."""
     for record in g.term_records:
         yield record, ("definition",), record.model.definition
@@ -210,12 +211,12 @@ class Links:
     referenced_by: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     discussed_in: dict[str, list[tuple[Any, Any, str]]] = field(default_factory=dict)
 
-    def text(self, record: "Record[Any]", *loc: Any) -> str:
+    def text(self, record: Record[Any], *loc: Any) -> str:
         """The linked Markdown of the field ``loc`` of ``record``."""
         return self.texts[(record.doc.path, record.base + tuple(loc))]
 
 
-def link_glossary(g: "Glossary", linker: Linker | None = None) -> Links:
+def link_glossary(g: Glossary, linker: Linker | None = None) -> Links:
     """Link every text field once (each field is its own section) and build the backlink indexes."""
     linker = linker or Linker(g.terms.values(), term_url)
     links = Links()

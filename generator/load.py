@@ -115,7 +115,7 @@ class _Converter:
         if isinstance(node, SequenceNode):
             if node.tag != _TAG + "seq":
                 self.error(node, f"tag '{node.tag}' is not allowed", "data files hold plain lists")
-            return [self.convert(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
+            return [self.convert(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
         return self.convert_scalar(node)
 
     def merged_pairs(self, node: MappingNode) -> list[tuple[Node, Node, bool]]:
@@ -151,9 +151,9 @@ class _Converter:
                 continue
             if is_explicit:
                 explicit[key] = key_node
-            self.doc.key_marks[loc + (key,)] = Mark(key_node.start_mark.line + 1,
+            self.doc.key_marks[(*loc, key)] = Mark(key_node.start_mark.line + 1,
                                                      key_node.start_mark.column + 1)
-            result[key] = self.convert(value_node, loc + (key,), depth + 1)
+            result[key] = self.convert(value_node, (*loc, key), depth + 1)
         return result
 
     def convert_scalar(self, node: ScalarNode) -> Any:
@@ -212,15 +212,18 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, list[Finding]]:
                               "save the file as UTF-8")]
 
 
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def _flow_nesting_too_deep(text: str) -> int:
     """Offset where ``[``/``{`` nesting exceeds the limit (a cheap guard before parsing), or -1."""
     depth = 0
-    for i, ch in enumerate(text):
-        if ch in "[{":
+    for match in _BRACKET.finditer(text):
+        if match.group() in "[{":
             depth += 1
             if depth > MAX_FLOW_NESTING:
-                return i
-        elif ch in "]}":
+                return match.start()
+        else:
             depth = max(0, depth - 1)
     return -1
 

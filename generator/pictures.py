@@ -10,8 +10,8 @@ follow light and dark mode. Every data value is XML-escaped.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from html import escape
-from typing import Iterable, Sequence
 
 from .models import Crosswalk, Framework, Level
 
@@ -140,7 +140,7 @@ def comparison_svg(frameworks: Sequence[Framework], crosswalk: Crosswalk | None)
         source, target = index.get(mapping.source), index.get(mapping.target or "")
         if not source or not target or mapping.relation == "none":
             continue
-        (sc, sr, sl), (tc, tr, tl) = source, target
+        (sc, sr, _), (tc, tr, _) = source, target
         if abs(sc - tc) != 1:
             continue  # only neighbouring columns get a line; the table lists every mapping
         (sx, sy), (tx, ty) = box_at(sc, sr), box_at(tc, tr)

@@ -18,9 +18,9 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 import yaml
 
@@ -144,8 +144,11 @@ def _swap_in(tmp: Path, site: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def mkdocs_build(root: Path, site_dir: Path, strict: bool = True) -> None:
-    """Run the MkDocs build of ``root/mkdocs.yml`` into ``site_dir``; raises on failure or, if strict, on warnings."""
+def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = False) -> None:
+    """Run the MkDocs build of ``root/mkdocs.yml`` into ``site_dir``; raises on failure or, if strict, on warnings.
+
+    ``dirty`` rebuilds only pages whose Markdown is newer than their HTML (what the preview does
+    after an edit); MkDocs warns about dirty builds, so they are never strict."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -155,11 +158,11 @@ def mkdocs_build(root: Path, site_dir: Path, strict: bool = True) -> None:
     cwd = os.getcwd()
     try:
         os.chdir(root)  # pymdownx.snippets reads base_path relative to the working directory
-        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=strict)
-        build(config)
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=strict and not dirty)
+        build(config, dirty=dirty)
     except SystemExit as exc:  # MkDocs signals an aborted build this way in some versions
-        raise GlossaryError([Finding("mkdocs.yml", 1, 1, f"MkDocs build aborted: {exc}", "see the warnings above")])
-    except Exception as exc:  # noqa: BLE001 - MkDocs raises many kinds; all mean the build failed
+        raise GlossaryError([Finding("mkdocs.yml", 1, 1, f"MkDocs build aborted: {exc}", "see the warnings above")]) from None
+    except Exception as exc:
         messages = handler.messages or [str(exc)]
         raise GlossaryError([Finding("mkdocs.yml", 1, 1, f"MkDocs build failed: {m}", "fix the page or the configuration")
                              for m in messages]) from None

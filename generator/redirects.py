@@ -61,7 +61,8 @@ def write_redirects(glossary: Glossary, site_dir: Path) -> list[Path]:
         for i, old in enumerate(term.redirect_from):
             page = site_dir / "terms" / old / "index.html"
             if page.exists() and 'http-equiv="refresh"' not in page.read_text(encoding="utf-8", errors="replace"):
-                problems.append(record.finding("redirect_from", i, message=f"redirect_from: the site already has a page at terms/{old}/",
+                problems.append(record.finding("redirect_from", i,
+                                               message=f"redirect_from: the site already has a page at terms/{old}/",
                                                hint="a redirect cannot replace a live page; remove the old id"))
                 continue
             page.parent.mkdir(parents=True, exist_ok=True)

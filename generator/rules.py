@@ -8,8 +8,8 @@ docstring states the rule. :data:`RULES` lists them in the order they run, and
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from .findings import Finding, did_you_mean
 from .link import explicit_links, iter_texts
@@ -34,7 +34,7 @@ def run_rules(glossary: Glossary) -> list[Finding]:
 def today() -> dt.date:
     """Today's date (UTC). Not SOURCE_DATE_EPOCH: that is the last commit's date, and data being
     edited now is legitimately dated after it."""
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def _duplicates(records: Iterable[Record[Any]], what: str, key: Callable[[Any], str] = lambda m: m.id,
@@ -139,7 +139,7 @@ def broader_terms_form_a_hierarchy(g: Glossary) -> Iterator[Finding]:
             path.append(current)
             current = terms[current].broader
         if current == record.model.id:
-            cycle = " -> ".join(path + [current])
+            cycle = " -> ".join([*path, current])
             yield record.finding("broader", message=f"broader: cycle {cycle}",
                                  hint="a broader term cannot be narrower than itself; remove one link")
 

@@ -124,10 +124,10 @@ def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
         yield loc, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _texts(item, loc + (key,))
+            yield from _texts(item, (*loc, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _texts(item, loc + (i,))
+            yield from _texts(item, (*loc, i))
 
 
 def _dotted(loc: Loc) -> str:

@@ -18,8 +18,9 @@ import argparse
 import json
 import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import generator
 
@@ -110,8 +111,21 @@ def _plural(word: str) -> str:
 
 
 class _Term:
-    __slots__ = ("id", "title", "abbreviation", "aliases", "category", "related", "broader",
-                 "sources", "summary", "definition", "framework", "claims", "reviewed")
+    __slots__ = (
+        "abbreviation",
+        "aliases",
+        "broader",
+        "category",
+        "claims",
+        "definition",
+        "framework",
+        "id",
+        "related",
+        "reviewed",
+        "sources",
+        "summary",
+        "title",
+    )
 
     def __init__(self, title: str):
         self.id = _slug(title)
@@ -240,7 +254,7 @@ class Synth:
                     term.sources.append(extra)
             day = rng.randrange(0, 500)
             term.reviewed = _date(2024, 1, 1, day)
-        for i, term in enumerate(terms):
+        for term in terms:
             term.summary = self._sentence(10, 24).rstrip(".")[:300] + "."
             term.definition = self._definition(term)
         files: dict[str, str] = {}
@@ -384,7 +398,7 @@ class Synth:
         out = ["as_of: 2025-02-01", f"note: {_q(self._sentence(10, 18))}", "mappings:"]
         for a, b in ((0, 1), (1, 2), (2, 0)):
             fa, fb = frameworks[a], frameworks[b]
-            for (la, _), (lb, _) in zip(fa["levels"][:3], fb["levels"][:3]):
+            for (la, _), (lb, _) in zip(fa["levels"][:3], fb["levels"][:3], strict=True):
                 out += [f"  - source: {fa['id']}/{la}", f"    target: {fb['id']}/{lb}",
                         "    relation: analogous", f"    note: {_q(self._sentence(6, 12))}",
                         f"    sources: [{fa['ref']}, {fb['ref']}]"]

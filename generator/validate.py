@@ -15,8 +15,7 @@ from pydantic import ValidationError
 
 from .findings import Finding, did_you_mean
 from .load import Document, Loc, load_file
-from .models import (Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict,
-                     Term)
+from .models import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
 
 T = TypeVar("T", bound=Strict)
 

@@ -13,8 +13,8 @@ import os
 import shutil
 import socket
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -126,7 +126,7 @@ def test_search_puts_the_term_first(page, site_url: str, query: str, expected: s
 
 
 def test_reader_journey_search_hover_backlink_compare(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
-    results = _search(page, site_url, "CCL")
+    assert _search(page, site_url, "CCL")[0] == "/terms/critical-capability-level/"
     page.locator(".md-search-result__item > a").first.click()
     page.wait_for_url("**/terms/critical-capability-level/**")
     assert page.locator("h1").inner_text().startswith("Critical Capability Level")
@@ -209,7 +209,7 @@ def test_hostile_content_runs_no_script(browser, tmp_path: Path) -> None:  # typ
         context = browser.new_context()
         pg = context.new_page()
         dialogs: list[str] = []
-        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        pg.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
         pg.goto(url + "terms/scaling-policy/")
         pg.locator("article a").first.hover()
         pg.wait_for_timeout(300)

@@ -51,7 +51,7 @@ def validate(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str
     if "type" in schema:
         types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         if not any(isinstance(value, _TYPES[t]) and not (t == "integer" and isinstance(value, bool)) for t in types):
-            return errors + [f"{path}: {value!r} is not of type {types}"]
+            return [*errors, f"{path}: {value!r} is not of type {types}"]
     if "const" in schema and value != schema["const"]:
         errors.append(f"{path}: {value!r} is not {schema['const']!r}")
     if "enum" in schema and value not in schema["enum"]:

@@ -4,9 +4,6 @@ directories, robustness of the loader and the linker, and a site whose links all
 from __future__ import annotations
 
 import hashlib
-import os
-import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -99,7 +96,7 @@ def test_interrupted_build_keeps_the_previous_site(tmp_path: Path, signum: int) 
     assert proc.poll() is None, f"the build ended before it could be interrupted: {proc.communicate()}"
     time.sleep(0.3)  # well inside the MkDocs stage
     proc.send_signal(signum)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode != 0
     assert "Traceback" not in err
     assert "the previous site is unchanged" in err
@@ -123,7 +120,7 @@ def test_build_refuses_an_unsafe_output_directory(project: Path, capsys: pytest.
     before = _tree(project)
     assert main(["build", "--root", str(project)]) == 1
     err = capsys.readouterr().err
-    assert f"refusing to" in err and why in err
+    assert "refusing to" in err and why in err
     assert _tree(project) == before
 
 
@@ -172,8 +169,9 @@ def test_linking_then_stripping_gives_back_the_text(linker: Linker, text: str) -
 
 
 def test_linker_cost_does_not_depend_on_the_number_of_terms() -> None:
-    from generator.models import Term
     import datetime as dt
+
+    from generator.models import Term
 
     def terms(n: int) -> list[Term]:
         return [Term(id=f"t{i}", title=f"Term number {i}", abbreviation=f"TN{i}", summary="s.", definition="d.",

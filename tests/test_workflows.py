@@ -193,3 +193,11 @@ def test_pull_request_template_asks_for_sources_dates_and_the_check_output() -> 
     text = (REPO / ".github" / "pull_request_template.md").read_text(encoding="utf-8").lower()
     for topic in ("primary source", "as_of", "python -m generator check"):
         assert topic in text
+
+
+def test_python_code_passes_ruff() -> None:
+    """The same lint the pre-commit hook runs, with the rules in ruff.toml."""
+    ruff = Path(sys.executable).with_name("ruff")
+    run = subprocess.run([str(ruff), "check", "--output-format", "concise", "generator", "tests", "benchmarks"],
+                         cwd=REPO, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
