@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 import threading
 import time
@@ -72,6 +73,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .render import TEMPLATES
 
     root = Path(args.root).resolve()
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
     generate(root)
     watcher = _watch([root / "data", TEMPLATES], lambda: _regenerate(root))
     import os
@@ -81,8 +86,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # After the first full build, reloads rebuild only the pages whose Markdown changed
         # (0.8 s after a one-term edit at 1,000 terms, instead of a full 6 s build); --full
         # rebuilds everything, which also keeps the preview's search index complete.
+        # site_url follows the preview's address, so pages sit at / and instant previews work.
         serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=args.dev_addr,
-              build_type=None if args.full else "dirty", strict=False)
+              site_url=f"http://{args.dev_addr}/", build_type=None if args.full else "dirty", strict=False)
     finally:
         watcher.set()
     return 0

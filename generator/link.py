@@ -34,7 +34,7 @@ EXPLICIT = re.compile(r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
 _PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\]\n]*\]\]|!?\[[^\]\n]*\]\([^)\n]*\)(\{[^}\n]*\})?"
                         r"|<[^>\n]*>|https?://[^\s)]+")
 _WORD_CHAR = re.compile(r"[\w-]")
-_GENERATED_LINK = re.compile(r"\[([^\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)\{ data-preview \}")
+_GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)\{ data-preview \}")
 
 
 def explicit_links(text: str) -> list[tuple[str, str | None]]:

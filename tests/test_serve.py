@@ -1,0 +1,67 @@
+"""The preview server: `python -m generator serve` serves the site and picks up data edits."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import REPO, edit
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # loopback only
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _wait_for(url: str, text: str, seconds: float) -> float:
+    """Seconds until the page at ``url`` contains ``text``; fails after ``seconds``."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        page = _get(url)
+        if page and text in page:
+            return time.monotonic() - start
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never showed {text!r} within {seconds}s")
+
+
+def test_serve_previews_and_reloads_after_a_data_edit(project: Path) -> None:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--root", str(project),
+                             "--dev-addr", f"127.0.0.1:{port}"], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/terms/scaling-policy/"
+    try:
+        _wait_for(url, "A commitment to match safeguards to capabilities.", 60)
+        edit(project, "data/terms/scaling-policy.yaml", "A commitment to match safeguards to capabilities.",
+             "A promise to match safeguards to capabilities.")
+        took = _wait_for(url, "A promise to match safeguards to capabilities.", 30)
+        assert took < 30
+        # a broken edit is reported by the watcher and the last good page stays served
+        edit(project, "data/terms/scaling-policy.yaml", "related: [safety-level]", "related: [safety-levl]")
+        time.sleep(2)
+        assert "A promise to match" in (_get(url) or "")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            output, _ = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output, _ = proc.communicate()
+    assert "regenerated: pages written" in output
+    assert "related: unknown term 'safety-levl' (did you mean 'safety-level'?)" in output
+    assert "Traceback" not in output
