@@ -123,7 +123,7 @@ def comparison_svg(frameworks: Sequence[Framework], crosswalk: Crosswalk | None)
     scaled = [fw for fw in frameworks if fw.scale]
     if not scaled:
         return ""
-    col_w, box_w = 230, 170
+    col_w, box_w = 185, 150
     rows = max(len(fw.scale.levels) for fw in scaled if fw.scale)
     width, height = len(scaled) * col_w + 20, rows * (BOX_H + GAP) + 70
     index = _level_index(scaled)
@@ -134,7 +134,7 @@ def comparison_svg(frameworks: Sequence[Framework], crosswalk: Crosswalk | None)
 
     for col, fw in enumerate(scaled):
         x, _ = box_at(col, 0)
-        body.append(_text(x, 22, _shorten(fw.short_title, 24), "gl-text gl-strong"))
+        body.append(_text(x, 22, _shorten(fw.short_title, 20), "gl-text gl-strong"))
     desc_parts = []
     for mapping in (crosswalk.mappings if crosswalk else []):
         source, target = index.get(mapping.source), index.get(mapping.target or "")
@@ -152,7 +152,7 @@ def comparison_svg(frameworks: Sequence[Framework], crosswalk: Crosswalk | None)
         fid = key.split("/")[0]
         body.append(f'<a href="../{escape(fid)}/#{escape(level.id)}"><rect class="gl-box" x="{x:.0f}" y="{y:.0f}" '
                     f'width="{box_w}" height="{BOX_H}" rx="6"/>')
-        body.append(_text(x + 10, y + 22, _shorten(level.label, 22), "gl-text gl-strong") + "</a>")
+        body.append(_text(x + 10, y + 22, _shorten(level.label, 19), "gl-text gl-strong") + "</a>")
     for mapping in (crosswalk.mappings if crosswalk else []):
         source, target = index.get(mapping.source), index.get(mapping.target or "")
         if source:
