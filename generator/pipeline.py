@@ -14,6 +14,7 @@ import contextlib
 import importlib
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -160,15 +161,43 @@ def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = 
         os.chdir(root)  # pymdownx.snippets reads base_path relative to the working directory
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=strict and not dirty)
         build(config, dirty=dirty)
-    except SystemExit as exc:  # MkDocs signals an aborted build this way in some versions
-        raise GlossaryError([Finding("mkdocs.yml", 1, 1, f"MkDocs build aborted: {exc}", "see the warnings above")]) from None
-    except Exception as exc:
-        messages = handler.messages or [str(exc)]
-        raise GlossaryError([Finding("mkdocs.yml", 1, 1, f"MkDocs build failed: {m}", "fix the page or the configuration")
-                             for m in messages]) from None
+    except (SystemExit, Exception) as exc:  # MkDocs aborts with SystemExit, or raises many kinds
+        findings = [_place_mkdocs_warning(root, m) for m in handler.messages]
+        findings.append(Finding("mkdocs.yml", 1, 1, f"MkDocs build failed: {exc}", "fix the problems listed above"))
+        raise GlossaryError(findings) from None
     finally:
         os.chdir(cwd)
         logger.removeHandler(handler)
+
+
+_DOC_FILE = re.compile(r"Doc file '([^']+)' contains (?:a link|an absolute link|a link to) '([^']*)'")
+
+
+def _place_mkdocs_warning(root: Path, message: str) -> Finding:
+    """A MkDocs warning as a finding on the page (and line) it is about, when it names one."""
+    match = _DOC_FILE.search(message)
+    if not match:
+        return Finding("mkdocs.yml", 1, 1, message, "fix the page or the configuration named here")
+    page = f"content/{match.group(1)}"
+    line, col = 1, 1
+    try:
+        for number, text in enumerate((root / page).read_text(encoding="utf-8").splitlines(), 1):
+            at = text.find(f"({match.group(2)}")
+            if at >= 0:
+                line, col = number, at + 2
+                break
+    except OSError:
+        pass
+    hint = ("a generated page: fix the data or template it comes from" if page_is_generated(root, page)
+            else "fix the link in this hand-written page")
+    return Finding(page, line, col, message, hint)
+
+
+def page_is_generated(root: Path, page: str) -> bool:
+    """Whether ``page`` (a path under the project root) is one the generator wrote."""
+    from .write import read_manifest
+
+    return page.removeprefix("content/") in read_manifest(root / "content")
 
 
 class _WarningCollector(logging.Handler):

@@ -113,6 +113,7 @@ def _context(g: Glossary, links: Links) -> dict[str, Any]:
         "framework_records": {r.model.id: r for r in sorted(g.framework_records, key=lambda r: r.model.id)},
         "terms_by_letter": _by_letter(terms.values()),
         "framework_of_term": {fw.term: fw for fw in frameworks.values() if fw.term},
+        "central_terms": _most_referenced(terms, links, 8),
         "crosswalk": g.crosswalk,
         "crosswalk_record": g.crosswalk_record,
         "level_of": {f"{fw.id}/{lv.id}": (fw, lv) for fw in frameworks.values() for lv in (fw.scale.levels if fw.scale else [])},
@@ -120,6 +121,12 @@ def _context(g: Glossary, links: Links) -> dict[str, Any]:
         "comparison_svg": comparison_svg(list(frameworks.values()), g.crosswalk),
         "ladder_svg": ladder_svg,
     }
+
+
+def _most_referenced(terms: dict[str, Any], links: Links, count: int) -> list[Any]:
+    """The ``count`` terms that most other entries link to (ties by title), for the home page."""
+    ranked = sorted(links.referenced_by, key=lambda t: (-len(links.referenced_by[t]), terms[t].title.casefold()))
+    return [terms[tid] for tid in ranked[:count]]
 
 
 def _by_letter(terms: Any) -> dict[str, list[Any]]:

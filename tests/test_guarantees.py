@@ -71,11 +71,15 @@ def test_two_builds_are_byte_identical(tmp_path: Path, monkeypatch: pytest.Monke
 
 # --- atomic builds -------------------------------------------------------------------------------
 
-def test_failed_mkdocs_build_keeps_the_previous_site(project: Path) -> None:
+def test_failed_mkdocs_build_keeps_the_previous_site(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     build_site(project)
     before = _tree(project / "site")
-    (project / "content" / "about.md").write_text("# About\n\n[broken](nowhere.md)\n", encoding="utf-8")
+    (project / "content" / "about.md").write_text('# About\n\n[broken](nowhere.md)\n\n--8<-- "abbreviations.md"\n',
+                                                  encoding="utf-8")
     assert main(["build", "--root", str(project)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content/about.md:3:10: Doc file 'about.md' contains a link 'nowhere.md', but the target is not found "
+        "among documentation files. (fix the link in this hand-written page)")
     assert _tree(project / "site") == before
     assert not list(project.glob(".site.tmp-*"))
 
