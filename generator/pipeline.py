@@ -145,7 +145,30 @@ def _swap_in(tmp: Path, site: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = False) -> None:
+PROGRESS_MIN_PAGES = 200
+
+
+class _Progress(logging.Handler):
+    """Reports MkDocs' progress through its debug log: every tenth of the pages read, then written."""
+
+    def __init__(self, total: int, report: Callable[[str], None]):
+        super().__init__(logging.DEBUG)
+        self.total, self.report = total, report
+        self.counts = {"Reading: ": 0, "Building page ": 0}
+        self.step = max(1, -(-total // 10))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        for prefix, label in (("Reading: ", "Markdown rendered"), ("Building page ", "HTML written")):
+            if message.startswith(prefix):
+                self.counts[prefix] += 1
+                done = self.counts[prefix]
+                if done % self.step == 0 or done == self.total:
+                    self.report(f"{label}: {done}/{self.total} pages ({100 * done // self.total}%)")
+
+
+def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = False,
+                 progress: Callable[[str], None] | None = None) -> None:
     """Run the MkDocs build of ``root/mkdocs.yml`` into ``site_dir``; raises on failure or, if strict, on warnings.
 
     ``dirty`` rebuilds only pages whose Markdown is newer than their HTML (what the preview does
@@ -156,6 +179,13 @@ def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = 
     handler = _WarningCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
+    build_logger = logging.getLogger("mkdocs.commands.build")
+    pages = sum(1 for p in (root / "content").rglob("*.md") if "includes" not in p.parts) if progress else 0
+    counter = _Progress(pages, progress) if progress and pages >= PROGRESS_MIN_PAGES else None
+    level = build_logger.level
+    if counter:
+        build_logger.addHandler(counter)
+        build_logger.setLevel(logging.DEBUG)
     cwd = os.getcwd()
     try:
         os.chdir(root)  # pymdownx.snippets reads base_path relative to the working directory
@@ -168,6 +198,9 @@ def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = 
     finally:
         os.chdir(cwd)
         logger.removeHandler(handler)
+        if counter:
+            build_logger.removeHandler(counter)
+            build_logger.setLevel(level)
 
 
 _DOC_FILE = re.compile(r"Doc file '([^']+)' contains (?:a link|an absolute link|a link to) '([^']*)'")
@@ -242,7 +275,7 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None) -> 
     with _signals_as_interrupts():
         try:
             with timings.stage("mkdocs"):
-                mkdocs_build(root, tmp)
+                mkdocs_build(root, tmp, progress=progress)
             with timings.stage("post-build"):
                 for name in POST_BUILD_MODULES:
                     importlib.import_module(f"generator.{name}").post_build(result.glossary, tmp)

@@ -130,3 +130,22 @@ def test_every_data_file_points_to_its_schema() -> None:
         assert first.startswith("# yaml-language-server: $schema="), file
         schema = (file.parent / first.split("=", 1)[1]).resolve()
         assert schema.is_file(), f"{file}: {schema} does not exist"
+
+
+def test_long_builds_report_progress_and_a_summary(tmp_path: Path) -> None:
+    root = tmp_path / "big"
+    subprocess.run([sys.executable, "-m", "generator", "synth", "220", str(root)], cwd=REPO, check=True,
+                   capture_output=True)
+    run = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(root)], cwd=REPO,
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    pages = len([p for p in (root / "content").rglob("*.md") if "includes" not in p.parts])
+    step = -(-pages // 10)
+    assert f"... Markdown rendered: {step}/{pages} pages (10%)" in lines
+    assert f"... HTML written: {pages}/{pages} pages (100%)" in lines
+    summary = next(line for line in lines if line.startswith("built "))
+    from generator.write import read_manifest
+
+    assert f"pages written {len(read_manifest(root / 'content'))}, unchanged 0, removed 0" in summary
+    assert next(line for line in lines if line.startswith("stages: ")).count("s,") >= 5
