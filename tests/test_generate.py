@@ -149,3 +149,12 @@ def test_long_builds_report_progress_and_a_summary(tmp_path: Path) -> None:
 
     assert f"pages written {len(read_manifest(root / 'content'))}, unchanged 0, removed 0" in summary
     assert next(line for line in lines if line.startswith("stages: ")).count("s,") >= 5
+
+
+def test_generate_recovers_when_its_manifest_is_lost(project: Path) -> None:
+    """Every generated file carries the generated mark, so a lost content/.generated blocks nothing."""
+    first = generate(project).stats
+    (project / "content" / ".generated").unlink()
+    again = generate(project).stats
+    assert again.written == [] and sorted(again.unchanged) == sorted(first.written)
+    assert (project / "content" / ".generated").exists()
