@@ -158,3 +158,14 @@ def test_generate_recovers_when_its_manifest_is_lost(project: Path) -> None:
     again = generate(project).stats
     assert again.written == [] and sorted(again.unchanged) == sorted(first.written)
     assert (project / "content" / ".generated").exists()
+
+
+def test_term_page_marks_levels_a_later_version_retired(project: Path) -> None:
+    edit(project, "data/frameworks/alpha.yaml", "      safeguards: [Standard practice.]\n",
+         '      safeguards: [Standard practice.]\n      retired_in: "2.0"\n')
+    generate(project)
+    page = (project / "content/terms/safety-level.md").read_text(encoding="utf-8")
+    assert "| [AL-1](../frameworks/alpha.md#al-1) (retired in version 2.0) | No meaningful risk. |" in page
+    assert "| [AL-2](../frameworks/alpha.md#al-2) | Some risk. |" in page
+    framework = (project / "content/frameworks/alpha.md").read_text(encoding="utf-8")
+    assert "| [AL-1](#al-1) | 1 | No meaningful risk. | from the first version, retired in 2.0 |" in framework
