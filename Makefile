@@ -10,9 +10,9 @@ STAMP  := $(VENV)/.installed
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements/site.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	@touch $(STAMP)
 
 site: $(STAMP) ## Build the whole site into site/ (creates .venv on first use)
@@ -40,10 +40,10 @@ browser: ## Install Debian's headless Chromium for the browser tests when missin
 bench: $(STAMP) ## Run the scale benchmark (not part of make test)
 	$(PY) benchmarks/bench.py
 
-lock: ## Re-lock requirements*.txt with hashes from requirements*.in
+lock: ## Re-lock requirements/site.txt and dev.txt with hashes from their .in files
 	$(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet pip-tools
-	.venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
-	.venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements-dev.txt requirements-dev.in
+	.venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements/site.txt requirements/site.in
+	.venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements/dev.txt requirements/dev.in
 	rm -rf .venv-lock
 
 clean: ## Remove the built site and generated pages (keeps .venv)
@@ -55,13 +55,13 @@ clean: ## Remove the built site and generated pages (keeps .venv)
 CACHE := .cache
 ENGINES := $(CACHE)/engines/properdocs/.installed $(CACHE)/engines/zensical/.installed
 
-$(CACHE)/engines/%/.installed: requirements-%.txt
+$(CACHE)/engines/%/.installed: requirements/%.txt
 	rm -rf $(CACHE)/engines/$*
 	$(PYTHON) -m venv $(CACHE)/engines/$*
 	$(CACHE)/engines/$*/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $<
 	@touch $@
 
-$(CACHE)/tools/.installed: requirements-actionlint.txt
+$(CACHE)/tools/.installed: requirements/actionlint.txt
 	rm -rf $(CACHE)/tools
 	$(PYTHON) -m venv $(CACHE)/tools
 	$(CACHE)/tools/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $<
@@ -74,8 +74,8 @@ tools: $(CACHE)/tools/.installed ## Install actionlint into .cache/tools/ (for t
 permalinks: $(STAMP) ## Rewrite tests/permalinks.txt after an intended URL change (review the diff)
 	$(PY) -m generator permalinks --update
 
-lock-engines: ## Re-lock requirements-{properdocs,zensical,actionlint}.txt with hashes
+lock-engines: ## Re-lock requirements/{properdocs,zensical,actionlint}.txt with hashes
 	$(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet pip-tools
 	for x in properdocs zensical actionlint; do \
-	  .venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements-$$x.txt requirements-$$x.in || exit 1; done
+	  .venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements/$$x.txt requirements/$$x.in || exit 1; done
 	rm -rf .venv-lock

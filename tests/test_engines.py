@@ -2,7 +2,7 @@
 
 ProperDocs (the MkDocs 1.x fork) and Zensical (Material for MkDocs' successor, which reads
 mkdocs.yml) are installed into venvs of their own under .cache/engines/ from hashed lock files
-(requirements-properdocs.txt, requirements-zensical.txt) by ``make engines``, which ``make test``
+(requirements/properdocs.txt, requirements/zensical.txt) by ``make engines``, which ``make test``
 runs first and this module runs when an engine is missing. Under CI=true an engine that cannot be
 installed fails instead of skipping.
 

