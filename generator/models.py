@@ -170,8 +170,14 @@ class Scale(Strict):
     """A framework's ordered scale of levels, lowest rank first."""
 
     name: PlainText
+    plural: PlainText | None = Field(None, description="The name in the plural, where adding an 's' is wrong.")
     note: MarkdownText | None = None
     levels: list[Level] = Field(min_length=1)
+
+    @property
+    def plural_name(self) -> str:
+        """The name in the plural, for headings and captions."""
+        return self.plural or f"{self.name}s"
 
 
 class Threshold(Strict):

@@ -55,7 +55,7 @@ def ladder_svg(fw: Framework) -> str:
             needs.setdefault(t.requires, []).append(t.title)
     width = 760
     height = len(levels) * (BOX_H + GAP) + 40
-    body = [_text(10, 18, f"{fw.scale.name}s, highest first", "gl-text gl-muted")]
+    body = [_text(10, 18, f"{fw.scale.plural_name}, highest first", "gl-text gl-muted")]
     desc_parts = []
     for i, level in enumerate(levels):
         y = 28 + i * (BOX_H + GAP)
@@ -71,7 +71,7 @@ def ladder_svg(fw: Framework) -> str:
                           + (f" Required by: {', '.join(thresholds)}." if thresholds else ""))
     desc = f"{len(levels)} levels from highest to lowest. " + " ".join(desc_parts)
     return _figure(f"ladder-{fw.id}", width, height, f"Ladder of the {fw.title}", desc, body,
-                   f"The {fw.scale.name}s of the {fw.title} (version {fw.versions[-1].version}), "
+                   f"The {fw.scale.plural_name} of the {fw.title} (version {fw.versions[-1].version}), "
                    "with the capability thresholds in force that require each level.", role="group")
 
 
