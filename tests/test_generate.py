@@ -36,6 +36,7 @@ def test_term_page_shows_definition_links_backlinks_chapters_and_sources(project
 def test_framework_page_has_an_anchor_per_level_and_threshold(project: Path) -> None:
     generate(project)
     page = (project / "content/frameworks/alpha.md").read_text(encoding="utf-8")
+    assert "## Alpha Levels { #levels }" in page  # the scale's name with an "s" unless it names its plural
     assert "### AL-1 { #al-1 }" in page and "### AL-2 { #al-2 }" in page
     assert "| [AL-2](#al-2) | 2 | Some risk. | from 2.0 |" in page
     assert "### Bio uplift { #bio-1 }" in page
@@ -169,3 +170,11 @@ def test_term_page_marks_levels_a_later_version_retired(project: Path) -> None:
     assert "| [AL-2](../frameworks/alpha.md#al-2) | Some risk. |" in page
     framework = (project / "content/frameworks/alpha.md").read_text(encoding="utf-8")
     assert "| [AL-1](#al-1) | 1 | No meaningful risk. | from the first version, retired in 2.0 |" in framework
+
+
+def test_a_scale_can_name_its_plural(project: Path) -> None:
+    edit(project, "data/frameworks/alpha.yaml", "  name: Alpha Level\n", "  name: Alpha Level\n  plural: Levels of Alpha\n")
+    generate(project)
+    page = (project / "content/frameworks/alpha.md").read_text(encoding="utf-8")
+    assert "## Levels of Alpha { #levels }" in page
+    assert "<figcaption>The Levels of Alpha of the Alpha Scaling Policy (version 2.0)" in page
