@@ -178,3 +178,12 @@ def test_a_scale_can_name_its_plural(project: Path) -> None:
     page = (project / "content/frameworks/alpha.md").read_text(encoding="utf-8")
     assert "## Levels of Alpha { #levels }" in page
     assert "<figcaption>The Levels of Alpha of the Alpha Scaling Policy (version 2.0)" in page
+
+
+def test_public_api_is_what_it_claims() -> None:
+    """The package exports exactly its documented surface; everything else is internal."""
+    import generator
+
+    assert sorted(generator.__all__) == ["Finding", "GlossaryError", "build_site", "generate", "run_check"]
+    for name in generator.__all__:
+        assert getattr(generator, name).__doc__, name
