@@ -537,7 +537,7 @@ def measure_linker(runs: int, megabytes: float = 1.0) -> dict[str, Any]:
         for _ in range(runs):
             start = time.perf_counter()
             for section in sections:
-                linker.link(section, "", set())
+                linker.link(section, set())
             times.append(time.perf_counter() - start)
         result[f"terms_{n}_s"] = median(times)
     result["ratio"] = result["terms_5000_s"] / result["terms_100_s"]

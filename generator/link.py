@@ -105,8 +105,8 @@ class LinkResult:
 class Linker:
     """Links mentions of terms in Markdown text; build once, use for every text."""
 
-    def __init__(self, terms: Iterable[Term], url: Callable[[str, str], str]):
-        """``url(term_id, page_dir)`` gives the Markdown link target of a term from a page directory."""
+    def __init__(self, terms: Iterable[Term], url: Callable[[str], str]):
+        """``url(term_id)`` gives the Markdown link target of a term's page."""
         self.terms = {t.id: t for t in terms}
         self.url = url
         self.words = ahocorasick.Automaton()
@@ -144,27 +144,27 @@ class Linker:
                 last_end = stop
         return chosen
 
-    def link_to(self, tid: str, label: str, page_dir: str) -> str:
+    def link_to(self, tid: str, label: str) -> str:
         """Markdown for a link to term ``tid`` that shows an instant preview (the term's summary) on hover.
 
         No title attribute: Material replaces it by the preview anyway, and repeating every
         summary in every link would double the size of the pages."""
-        return f"[{label}]({self.url(tid, page_dir)}){{ data-preview }}"
+        return f"[{label}]({self.url(tid)}){{ data-preview }}"
 
-    def link(self, text: str, page_dir: str, seen: set[str], own: str | None = None) -> LinkResult:
+    def link(self, text: str, seen: set[str], own: str | None = None) -> LinkResult:
         """Link ``text``; ``seen`` holds ids already linked in this section and is updated."""
         result = LinkResult("")
         out: list[str] = []
         pos = 0
         for protected in _PROTECTED.finditer(text):
-            out.append(self._link_plain(text[pos:protected.start()], page_dir, seen, own, result))
-            out.append(self._explicit(protected.group(0), page_dir, seen, own, result))
+            out.append(self._link_plain(text[pos:protected.start()], seen, own, result))
+            out.append(self._explicit(protected.group(0), seen, own, result))
             pos = protected.end()
-        out.append(self._link_plain(text[pos:], page_dir, seen, own, result))
+        out.append(self._link_plain(text[pos:], seen, own, result))
         result.text = "".join(out)
         return result
 
-    def _explicit(self, chunk: str, page_dir: str, seen: set[str], own: str | None, result: LinkResult) -> str:
+    def _explicit(self, chunk: str, seen: set[str], own: str | None, result: LinkResult) -> str:
         match = EXPLICIT.fullmatch(chunk)
         if not match or match.group(1).strip() not in self.terms:
             return chunk
@@ -173,9 +173,9 @@ class Linker:
             return match.group(2) or self.terms[tid].title
         seen.add(tid)
         result.targets.add(tid)
-        return self.link_to(tid, match.group(2) or self.terms[tid].title, page_dir)
+        return self.link_to(tid, match.group(2) or self.terms[tid].title)
 
-    def _link_plain(self, chunk: str, page_dir: str, seen: set[str], own: str | None, result: LinkResult) -> str:
+    def _link_plain(self, chunk: str, seen: set[str], own: str | None, result: LinkResult) -> str:
         out: list[str] = []
         pos = 0
         for start, stop, tid in self._matches(chunk):
@@ -184,7 +184,7 @@ class Linker:
             seen.add(tid)
             result.targets.add(tid)
             out.append(chunk[pos:start])
-            out.append(self.link_to(tid, chunk[start:stop], page_dir))
+            out.append(self.link_to(tid, chunk[start:stop]))
             pos = stop
         out.append(chunk[pos:])
         return "".join(out)
@@ -198,7 +198,7 @@ def strip_links(text: str) -> str:
 TERM_URL = "../terms/{id}.md"
 
 
-def term_url(tid: str, page_dir: str = "") -> str:
+def term_url(tid: str) -> str:
     """Link target of a term page from a generated page one directory deep (all linked pages are)."""
     return TERM_URL.format(id=tid)
 
@@ -224,7 +224,7 @@ def link_glossary(g: Glossary, linker: Linker | None = None) -> Links:
     for record, loc, text in iter_texts(g):
         model = record.model
         own = model.id if isinstance(model, Term) else None
-        result = linker.link(text, "", set(), own=own)
+        result = linker.link(text, set(), own=own)
         links.texts[(record.doc.path, record.base + loc)] = result.text
         kind = "term" if isinstance(model, Term) else ("framework" if hasattr(model, "scale") else "crosswalk")
         source = (kind, getattr(model, "id", "crosswalk"))

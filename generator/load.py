@@ -18,7 +18,6 @@ Python ``SafeLoader`` otherwise.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,8 +297,3 @@ def load_file(file: Path, display: str) -> tuple[Document | None, list[Finding]]
     if text is None:
         return None, findings
     return parse_text(text, display)
-
-
-def as_date(value: Any) -> dt.date | None:
-    """A date value as loaded (datetimes are not dates)."""
-    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None

@@ -169,7 +169,7 @@ _words = st.sampled_from(["AI Safety Level", "ASL", "ASLs", "Responsible Scaling
 def test_linking_then_stripping_gives_back_the_text(linker: Linker, text: str) -> None:
     if "[[" in text or "{ data-preview }" in text:
         return  # explicit links are rewritten on purpose; generated-link syntax in input is not round-tripped
-    linked = linker.link(text, "", set()).text
+    linked = linker.link(text, set()).text
     assert strip_links(linked) == text
 
 
@@ -188,7 +188,7 @@ def test_linker_cost_does_not_depend_on_the_number_of_terms() -> None:
         linker = Linker(terms(n), term_url)
         start = time.perf_counter()
         for _ in range(3):
-            linker.link(text, "", set())
+            linker.link(text, set())
         timings.append(time.perf_counter() - start)
     assert timings[1] < timings[0] * 3, timings  # generous: noisy machines; the benchmark reports the ratio
 
