@@ -69,12 +69,13 @@ def test_bench_quick_writes_results(tmp_path: Path) -> None:
                            "--out", str(out), "--latest", str(latest)],
                           capture_output=True, text=True, timeout=600, cwd=REPO, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "PASS" in proc.stdout or "FAIL" in proc.stdout
+    verdicts = [line for line in proc.stdout.splitlines() if line.startswith(("PASS  ", "FAIL  "))]
+    assert len(verdicts) >= 7, proc.stdout[-2000:]  # one line per target
     dated = list(out.glob("results-*.json"))
     assert len(dated) == 1
     results = json.loads(latest.read_text())
     assert results == json.loads(dated[0].read_text())
-    for key in ("date", "sizes", "runs", "rows", "rebuild", "search", "targets", "elapsed_s", "versions"):
+    for key in ("date", "sizes", "runs", "rows", "rebuild", "search", "targets", "elapsed_s", "versions", "linker"):
         assert key in results
     assert [r["n"] for r in results["rows"]] == [20, 40]
     row = results["rows"][-1]
@@ -85,3 +86,5 @@ def test_bench_quick_writes_results(tmp_path: Path) -> None:
     assert set(row["generator_stages_s"]) >= {"load+validate", "link", "render", "write"}
     assert results["rebuild"]["definition"]["written"] >= 1
     assert {t["target"] for t in results["targets"]} and all("pass" in t for t in results["targets"])
+    assert any(t["target"].startswith("preview reload") for t in results["targets"])
+    assert results["linker"]["terms_100_s"] > 0 and results["linker"]["terms_5000_s"] > 0
