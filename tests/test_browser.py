@@ -15,7 +15,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import pytest
 
@@ -139,10 +139,12 @@ def test_reader_journey_search_hover_backlink_compare(page, site_url: str) -> No
     assert urlparse(page.url).path == "/terms/critical-capability-level/"
     # follow "Referenced by" to another term
     page.mouse.move(0, 0)
-    page.locator("#referenced-by + ul a[href^='../']").first.click()
-    page.wait_for_load_state()
-    assert "/terms/" in page.url or "/frameworks/" in page.url
-    assert urlparse(page.url).path != "/terms/critical-capability-level/"
+    backlink = page.locator("#referenced-by + ul a[href^='../']").first
+    target = urlparse(urljoin(page.url, backlink.get_attribute("href") or "")).path
+    backlink.click()
+    page.wait_for_url(f"**{target}")
+    assert urlparse(page.url).path == target and target != "/terms/critical-capability-level/"
+    assert page.locator("h1").count() == 1
     # the comparison page shows the side-by-side ladders and the timeline
     page.goto(f"{site_url}frameworks/compare/")
     for figure in ("#comparison-figure svg", "#timeline-figure svg"):
