@@ -221,3 +221,15 @@ def test_hostile_content_runs_no_script(browser, tmp_path: Path) -> None:  # typ
         assert pg.locator("article script:not([type='application/ld+json']), article img[onerror], article [onmouseover]").count() == 0
         assert dialogs == []
         context.close()
+
+
+def test_cite_block_has_copy_buttons_that_copy_the_bibtex(browser, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    pg = context.new_page()
+    pg.goto(f"{site_url}terms/ai-safety-level/")
+    buttons = pg.locator("article button[title='Copy to clipboard']")
+    assert buttons.count() == 2  # BibTeX and the plain citation
+    buttons.first.click()
+    copied = pg.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("@misc{ai-safety-level,") and "url = {" in copied
+    context.close()
