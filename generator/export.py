@@ -252,14 +252,13 @@ def _check_out(root: Path, out: Path, site: Path) -> list[Finding]:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write glossary.json, glossary.schema.json and glossary.skos.ttl (default: into the built site)."""
-    from .pipeline import run_check, site_dir_of
+    from .pipeline import site_dir_of
+    from .validate import checked_glossary
 
     root = Path(args.root).resolve()
     site = site_dir_of(root)
     out = Path(args.out) if args.out else site
-    glossary, findings = run_check(root)
-    if findings:
-        raise GlossaryError(findings)
+    glossary = checked_glossary(root)
     problems = _check_out(root, out, site)
     if problems:
         raise GlossaryError(problems)

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .findings import GlossaryError
-from .validate import Glossary, check
+from .redirects import redirects
+from .validate import Glossary, checked_glossary
 
 MANIFEST = Path("tests/permalinks.txt")
 UPDATE_COMMAND = "make permalinks  (python -m generator permalinks --update)"
@@ -38,10 +38,8 @@ FIXED_PAGES = ("/", "/about/", "/glossary/", "/frameworks/", "/frameworks/compar
 
 def permalinks(g: Glossary) -> set[str]:
     """The site's public URLs and anchors that the data defines, including redirected former ids."""
-    urls = set(FIXED_PAGES)
-    for term in g.terms.values():
-        urls.add(f"/terms/{term.id}/")
-        urls.update(f"/terms/{old}/" for old in term.redirect_from)
+    urls = set(FIXED_PAGES) | redirected(g)
+    urls.update(f"/terms/{tid}/" for tid in g.terms)
     for fw in g.frameworks.values():
         urls.add(f"/frameworks/{fw.id}/")
         if fw.scale:
@@ -56,7 +54,7 @@ def permalinks(g: Glossary) -> set[str]:
 
 def redirected(g: Glossary) -> set[str]:
     """The URLs that a redirect page serves."""
-    return {f"/terms/{old}/" for term in g.terms.values() for old in term.redirect_from}
+    return {f"/terms/{old}/" for old in redirects(g)}
 
 
 def read_manifest(file: Path) -> set[str]:
@@ -96,19 +94,11 @@ def compare(g: Glossary, manifest: set[str]) -> Comparison:
     return Comparison(dropped, added)
 
 
-def load(root: Path) -> Glossary:
-    """The checked glossary of ``root``; raises :class:`GlossaryError` if the data has problems."""
-    glossary, findings = check(Path(root))
-    if findings:
-        raise GlossaryError(findings)
-    return glossary
-
-
 def cmd_permalinks(args: argparse.Namespace) -> int:
     """Compare the site's URLs with the recorded manifest (exit 1 if one was dropped), or --update it."""
     root = Path(args.root)
     manifest = args.manifest if args.manifest.is_absolute() else root / args.manifest
-    glossary = load(root)
+    glossary = checked_glossary(root)
     if args.update:
         text = format_manifest(permalinks(glossary))
         old = manifest.read_text(encoding="utf-8") if manifest.exists() else None

@@ -28,7 +28,7 @@ import yaml
 from .findings import Finding, GlossaryError
 from .link import link_glossary
 from .render import render_pages
-from .validate import Glossary, check
+from .validate import Glossary, check, checked_glossary
 from .write import WriteStats, write_pages
 
 SITE_MARKER = ".glossary-site"
@@ -75,9 +75,7 @@ def generate(root: Path, timings: Timings | None = None) -> GenerateResult:
     root = Path(root)
     timings = timings or Timings()
     with timings.stage("load+validate"):
-        glossary, findings = check(root)
-    if findings:
-        raise GlossaryError(findings)
+        glossary = checked_glossary(root)
     with timings.stage("link"):
         links = link_glossary(glossary)
     with timings.stage("render"):

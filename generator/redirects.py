@@ -81,12 +81,10 @@ def post_build(glossary: Glossary, site_dir: Path) -> None:
 def cmd_redirects(args: argparse.Namespace) -> int:
     """Write the redirect pages of renamed terms into a built site (for sites built by other engines)."""
     from .pipeline import site_dir_of
-    from .validate import check
+    from .validate import checked_glossary
 
     root = Path(args.root).resolve()
-    glossary, findings = check(root)
-    if findings:
-        raise GlossaryError(findings)
+    glossary = checked_glossary(root)
     site = Path(args.site).resolve() if args.site else site_dir_of(root)
     written = write_redirects(glossary, site)
     print(f"redirects: {len(written)} pages written into {site}")

@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from .findings import Finding, did_you_mean
+from .findings import Finding, GlossaryError, did_you_mean
 from .load import Document, Loc, load_file
 from .models import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
 
@@ -230,6 +230,14 @@ def load_glossary(root: Path) -> tuple[Glossary, list[Finding]]:
             else:
                 glossary.unloaded.add((kind, file.stem))
     return glossary, findings
+
+
+def checked_glossary(root: Path) -> Glossary:
+    """The glossary of ``root`` when it passes :func:`check`; raises :class:`GlossaryError` with every finding otherwise."""
+    glossary, findings = check(root)
+    if findings:
+        raise GlossaryError(findings)
+    return glossary
 
 
 def check(root: Path) -> tuple[Glossary, list[Finding]]:
