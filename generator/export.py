@@ -237,11 +237,11 @@ def post_build(g: Glossary, site_dir: Path) -> None:
 
 def _check_out(root: Path, out: Path, site: Path) -> list[Finding]:
     """``out`` must not be one of the project's own folders, and the default (the site) must be built."""
-    from .pipeline import SITE_MARKER
+    from .pipeline import SITE_MARKER, project_folders
 
-    root, out = root.resolve(), out.resolve()
-    protected = [root, root / "data", root / "content", root / "generator", root / "tests"]
-    if any(out == p or out.is_relative_to(p) for p in protected[1:]) or out == root:
+    root, *sources = project_folders(root)
+    out = out.resolve()
+    if out == root or any(out.is_relative_to(p) for p in sources):
         return [Finding(str(out), 1, 1, "refusing to write exports into the project's own files",
                         "pass --out with a directory of its own, such as site or export")]
     if out == site and not (site / SITE_MARKER).exists():

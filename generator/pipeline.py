@@ -97,13 +97,18 @@ def source_date_epoch(root: Path) -> None:
     os.environ["SOURCE_DATE_EPOCH"] = out if out.isdigit() else "0"
 
 
+def project_folders(root: Path) -> list[Path]:
+    """The project's own folders, which no output may replace: the root and its source folders."""
+    root = root.resolve()
+    return [root, *(root / name for name in ("data", "content", "generator", "tests"))]
+
+
 def safe_site_dir(root: Path, site: Path) -> list[Finding]:
     """The output directory must not be the project, its data or content, or a parent of them,
     nor a non-empty directory that a previous build did not create (it carries a marker file)."""
-    root, site = root.resolve(), site.resolve()
-    protected = [root, root / "data", root / "content", root / "generator", root / "tests"]
+    site = site.resolve()
     problems = []
-    if any(site == p or p.is_relative_to(site) for p in protected):
+    if any(site == p or p.is_relative_to(site) for p in project_folders(root)):
         problems.append(Finding("mkdocs.yml", 1, 1, f"refusing to build into {site}: it holds the project's own files",
                                 "set site_dir to a directory of its own, such as site"))
     elif site.exists() and any(site.iterdir()) and not (site / SITE_MARKER).exists():
