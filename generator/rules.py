@@ -8,13 +8,15 @@ docstring states the rule. :data:`RULES` lists them in the order they run, and
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .findings import Finding, did_you_mean
 from .link import explicit_links, iter_texts
+from .load import Document, Loc
 from .models import Citation
-from .validate import Glossary, Record
+from .validate import Glossary, Record, dotted
 
 Rule = Callable[[Glossary], Iterable[Finding]]
 RULES: list[Rule] = []
@@ -429,4 +431,33 @@ def hand_written_pages_include_abbreviations(g: Glossary) -> Iterator[Finding]:
                       f"add the line {ABBREVIATIONS_INCLUDE} at its end")
 
 
-from . import scaffold  # noqa: E402,F401  (registers the placeholder rule)
+PLACEHOLDER = re.compile(r"^\s*TODO\b")
+
+
+def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, (*loc, i))
+
+
+@rule
+def placeholders_are_filled_in(g: Glossary) -> Iterator[Finding]:
+    """No text in any data file starts with a TODO placeholder: new-term scaffolds must be filled in first."""
+    docs: dict[str, Document] = {}
+    records: list[Any] = [*g.term_records, *g.framework_records, *g.reference_records, *g.chapter_records,
+                          *([g.site_record] if g.site_record else []), *([g.crosswalk_record] if g.crosswalk_record else [])]
+    for record in records:
+        docs.setdefault(record.doc.path, record.doc)
+    for path in sorted(docs):
+        doc = docs[path]
+        for loc, text in _texts(doc.data, ()):
+            if PLACEHOLDER.match(text):
+                mark = doc.find_text(loc, "TODO")
+                shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:37] + "..."
+                yield Finding(path, mark.line, mark.col, f"{dotted(loc)}: placeholder '{shown}' is not filled in",
+                              "replace it with the real text")

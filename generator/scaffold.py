@@ -6,11 +6,8 @@ Contract:
   with every required field; the texts a contributor must write are placeholders starting with
   ``TODO``, and ``sources`` is empty. It refuses an id that a term already has (or had: a
   ``redirect_from`` entry) and never overwrites a file;
-* :func:`placeholders_are_filled_in` is a consistency rule: no text value in any data file
-  starts with ``TODO``, so ``check`` refuses a scaffold until it is filled in.
-
-The rule registers itself with :func:`generator.rules.rule` when this module is imported;
-``generator/rules.py`` imports this module at its end so that every check runs it.
+* the consistency rule :func:`generator.rules.placeholders_are_filled_in` refuses any text
+  that starts with ``TODO``, so ``check`` refuses a scaffold until it is filled in.
 """
 
 from __future__ import annotations
@@ -21,19 +18,16 @@ import re
 import sys
 import typing
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from . import rules
 from .findings import Finding, GlossaryError
-from .load import Document, Loc
 from .models import SLUG, Category, PlainText
 from .validate import Glossary, load_glossary
 
-PLACEHOLDER = re.compile(r"^\s*TODO\b")
 SUMMARY_TODO = "TODO: one or two plain sentences (at most 320 characters) for previews and exports."
 DEFINITION_TODO = ("TODO: the definition, in Markdown paragraphs or lists. Mention other terms by name "
                    "and they are linked.")
@@ -117,39 +111,6 @@ def new_term(root: Path, title: str, tid: str | None = None) -> Path:
     except OSError as exc:
         raise GlossaryError([Finding(rel, 1, 1, f"cannot write file: {exc.strerror}", "check the permissions")]) from None
     return root / rel
-
-
-def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _texts(item, (*loc, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _texts(item, (*loc, i))
-
-
-def _dotted(loc: Loc) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc))
-
-
-@rules.rule
-def placeholders_are_filled_in(g: Glossary) -> Iterator[Finding]:
-    """No text in any data file starts with a TODO placeholder: new-term scaffolds must be filled in first."""
-    docs: dict[str, Document] = {}
-    records: list[Any] = [*g.term_records, *g.framework_records, *g.reference_records, *g.chapter_records,
-                          *([g.site_record] if g.site_record else []), *([g.crosswalk_record] if g.crosswalk_record else [])]
-    for record in records:
-        docs.setdefault(record.doc.path, record.doc)
-    for path in sorted(docs):
-        doc = docs[path]
-        for loc, text in _texts(doc.data, ()):
-            if PLACEHOLDER.match(text):
-                mark = doc.find_text(loc, "TODO")
-                shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:37] + "..."
-                yield Finding(path, mark.line, mark.col, f"{_dotted(loc)}: placeholder '{shown}' is not filled in",
-                              "replace it with the real text")
 
 
 def cmd_new_term(args: argparse.Namespace) -> int:

@@ -102,7 +102,8 @@ def _message(error: dict[str, Any]) -> str:
     return text
 
 
-def _dotted(loc: tuple[Any, ...]) -> str:
+def dotted(loc: tuple[Any, ...]) -> str:
+    """A field path as written in messages: ``scale.levels[2].rank``."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -114,7 +115,7 @@ def validation_findings(exc: ValidationError, model: type[Strict], doc: Document
     findings = []
     for error in exc.errors():
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        where = _dotted(loc)
+        where = dotted(loc)
         if error["type"] == "extra_forbidden":
             parent = _model_at(model, loc[:-1])
             hint = did_you_mean(str(loc[-1]), parent.model_fields) if parent else ""
