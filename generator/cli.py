@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 import threading
 import time
@@ -39,17 +40,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_write(stats: object) -> str:
-    return (f"pages written {len(stats.written)}, unchanged {len(stats.unchanged)}, "  # type: ignore[attr-defined]
-            f"removed {len(stats.removed)}")  # type: ignore[attr-defined]
-
-
 def cmd_generate(args: argparse.Namespace) -> int:
     """Check, then write the generated Markdown into content/."""
     from .pipeline import generate
 
     result = generate(args.root)
-    print(f"generated: {_report_write(result.stats)} ({result.timings.summary()})")
+    print(f"generated: {result.stats.summary()} ({result.timings.summary()})")
     return 0
 
 
@@ -60,7 +56,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result, timings = build_site(args.root, progress=lambda msg: print(f"... {msg}", flush=True))
     site = site_dir_of(Path(args.root).resolve())
-    print(f"built {site} in {time.perf_counter() - started:.1f}s: {_report_write(result.stats)}")
+    print(f"built {site} in {time.perf_counter() - started:.1f}s: {result.stats.summary()}")
     print(f"stages: {timings.summary()}")
     return 0
 
@@ -79,8 +75,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     generate(root)
     watcher = _watch([root / "data", TEMPLATES], lambda: _regenerate(root))
-    import os
-
     os.chdir(root)
     try:
         # After the first full build, reloads rebuild only the pages whose Markdown changed
@@ -99,7 +93,7 @@ def _regenerate(root: Path) -> None:
 
     try:
         result = generate(root)
-        print(f"regenerated: {_report_write(result.stats)}", flush=True)
+        print(f"regenerated: {result.stats.summary()}", flush=True)
     except GlossaryError as exc:
         _print_findings(exc.findings)
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
-from .models import Term
+from .models import Framework, Term
 
 if TYPE_CHECKING:
     from .validate import Glossary, Record
@@ -226,7 +226,7 @@ def link_glossary(g: Glossary, linker: Linker | None = None) -> Links:
         own = model.id if isinstance(model, Term) else None
         result = linker.link(text, set(), own=own)
         links.texts[(record.doc.path, record.base + loc)] = result.text
-        kind = "term" if isinstance(model, Term) else ("framework" if hasattr(model, "scale") else "crosswalk")
+        kind = "term" if isinstance(model, Term) else ("framework" if isinstance(model, Framework) else "crosswalk")
         source = (kind, getattr(model, "id", "crosswalk"))
         for target in result.targets:
             if target != own:

@@ -29,6 +29,10 @@ class WriteStats:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 
+    def summary(self) -> str:
+        """``pages written N, unchanged N, removed N``."""
+        return f"pages written {len(self.written)}, unchanged {len(self.unchanged)}, removed {len(self.removed)}"
+
 
 def read_manifest(content: Path) -> set[str]:
     """Paths (relative to content/) that the generator wrote last time."""
