@@ -37,6 +37,21 @@ _WORD_CHAR = re.compile(r"[\w-]")
 _GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)\{ data-preview \}")
 
 
+def whole_word_matches(automaton: ahocorasick.Automaton, haystack: str, text: str,
+                       word_char: re.Pattern[str]) -> Iterator[tuple[int, int, Any]]:
+    """(start, stop, payload) of each match of ``automaton`` in ``haystack`` (``text`` or a same-length
+    transform of it) that ``word_char`` characters do not adjoin in ``text``. Words are added as
+    ``(length, payload)``."""
+    if not len(automaton):
+        return
+    for end, (length, payload) in automaton.iter(haystack):
+        start, stop = end - length + 1, end + 1
+        before = text[start - 1] if start else " "
+        after = text[stop] if stop < len(text) else " "
+        if not word_char.match(before) and not word_char.match(after):
+            yield start, stop, payload
+
+
 def explicit_links(text: str) -> list[tuple[str, str | None]]:
     """The explicit links ``[[id]]``/``[[id|label]]`` in ``text`` as (id, label) pairs."""
     return [(m.group(1).strip(), m.group(2)) for m in EXPLICIT.finditer(text)]
@@ -125,16 +140,8 @@ class Linker:
 
     def _matches(self, text: str) -> list[tuple[int, int, str]]:
         """Whole-word matches (start, end, id), longest first at each position, non-overlapping."""
-        found: list[tuple[int, int, str]] = []
-        for automaton, haystack in ((self.words, text.lower()), (self.abbreviations, text)):
-            if not len(automaton):
-                continue
-            for end, (length, tid) in automaton.iter(haystack):
-                start, stop = end - length + 1, end + 1
-                before = text[start - 1] if start else " "
-                after = text[stop] if stop < len(text) else " "
-                if not _WORD_CHAR.match(before) and not _WORD_CHAR.match(after):
-                    found.append((start, stop, tid))
+        found = [*whole_word_matches(self.words, text.lower(), text, _WORD_CHAR),
+                 *whole_word_matches(self.abbreviations, text, text, _WORD_CHAR)]
         found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
         chosen: list[tuple[int, int, str]] = []
         last_end = 0

@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from .link import Links
+from .link import Links, whole_word_matches
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .validate import Glossary
 
@@ -139,6 +139,9 @@ def _by_letter(terms: Any) -> dict[str, list[Any]]:
 ABBREVIATIONS_INCLUDE = '--8<-- "abbreviations.md"'
 
 
+_ABBR_WORD_CHAR = re.compile(r"\w")  # the abbr extension matches at \b: a hyphen ends an abbreviation
+
+
 class AbbreviationIndex:
     """Finds which glossary abbreviations a page uses, in one pass over its text (Aho-Corasick).
 
@@ -152,22 +155,13 @@ class AbbreviationIndex:
         self.expansions = dict(sorted(expansions.items()))
         self.automaton = ahocorasick.Automaton()
         for abbr in self.expansions:
-            self.automaton.add_word(abbr, abbr)
+            self.automaton.add_word(abbr, (len(abbr), abbr))
         if self.expansions:
             self.automaton.make_automaton()
 
     def used_in(self, text: str) -> list[str]:
         """The abbreviations that occur in ``text`` as whole words (as the ``abbr`` extension matches them)."""
-        if not self.expansions:
-            return []
-        found = set()
-        for end, abbr in self.automaton.iter(text):
-            start = end - len(abbr) + 1
-            before = text[start - 1] if start else " "
-            after = text[end + 1] if end + 1 < len(text) else " "
-            if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
-                found.add(abbr)
-        return sorted(found)
+        return sorted({abbr for _, _, abbr in whole_word_matches(self.automaton, text, text, _ABBR_WORD_CHAR)})
 
     def definitions(self, text: str) -> str:
         """Markdown abbreviation definitions for the abbreviations ``text`` uses."""
