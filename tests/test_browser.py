@@ -11,7 +11,6 @@ import functools
 import http.server
 import os
 import shutil
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,18 +19,12 @@ from urllib.parse import urljoin, urlparse
 import pytest
 
 from generator.pipeline import build_site
-from tests.conftest import REPO, make_project
+from tests.conftest import REPO, free_port, make_project
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -78,7 +71,7 @@ def browser():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = make_project(tmp_path_factory.mktemp("browser") / "project", data=REPO / "data")
-    port = _free_port()
+    port = free_port()
     _build(root, port)
     yield from _serve(root / "site", port)
 
@@ -205,7 +198,7 @@ def test_hostile_content_runs_no_script(browser, tmp_path: Path) -> None:  # typ
     edit(root, "data/terms/scaling-policy.yaml", "definition: A scaling policy defines",
          "definition: |-\n  {{ 7 * 7 }} {% raw %} &lt;script&gt;alert(1)&lt;/script&gt; &#60;img src=x onerror=alert(2)&#62;\n"
          "  [x](https://example.org/\"onmouseover=alert(3)) A scaling policy defines")
-    port = _free_port()
+    port = free_port()
     _build(root, port)
     for url in _serve(root / "site", port):
         context = browser.new_context()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -11,13 +10,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import REPO, edit
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import REPO, edit, free_port
 
 
 def _get(url: str) -> str | None:
@@ -40,7 +33,7 @@ def _wait_for(url: str, text: str, seconds: float) -> float:
 
 
 def test_serve_previews_and_reloads_after_a_data_edit(project: Path) -> None:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--root", str(project),
                              "--dev-addr", f"127.0.0.1:{port}"], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
