@@ -54,10 +54,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build_site, site_dir_of
 
     started = time.perf_counter()
-    result, timings = build_site(args.root, progress=lambda msg: print(f"... {msg}", flush=True))
+    result = build_site(args.root, progress=lambda msg: print(f"... {msg}", flush=True))
     site = site_dir_of(Path(args.root).resolve())
     print(f"built {site} in {time.perf_counter() - started:.1f}s: {result.stats.summary()}")
-    print(f"stages: {timings.summary()}")
+    print(f"stages: {result.timings.summary()}")
     return 0
 
 

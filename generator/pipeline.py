@@ -261,17 +261,18 @@ class _MkdocsLoader(yaml.SafeLoader):
 _MkdocsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def build_site(root: Path, progress: Callable[[str], None] = lambda _: None) -> tuple[GenerateResult, Timings]:
-    """Generate, then build the site atomically: the previous site stays until the new one is complete."""
+def build_site(root: Path, progress: Callable[[str], None] = lambda _: None) -> GenerateResult:
+    """Generate, then build the site atomically: the previous site stays until the new one is complete.
+    The result's timings include the MkDocs and post-build stages."""
     root = Path(root).resolve()
     source_date_epoch(root)
     site = site_dir_of(root)
     problems = safe_site_dir(root, site)
     if problems:
         raise GlossaryError(problems)
-    timings = Timings()
     progress("checking and generating pages")
-    result = generate(root, timings)
+    result = generate(root)
+    timings = result.timings
     tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
@@ -286,4 +287,4 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None) -> 
             _swap_in(tmp, site)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    return result, timings
+    return result
