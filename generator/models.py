@@ -93,6 +93,9 @@ Url = Annotated[str, AfterValidator(_check_url)]
 Category = Literal["concept", "framework", "level-scheme", "organisation", "practice",
                    "risk-domain", "safeguard", "technique", "policy", "capability"]
 Relation = Literal["analogous", "broader", "narrower", "none"]
+ElementKind = Literal["capability-thresholds", "weight-security", "deployment-mitigations", "halting",
+                      "elicitation", "evaluation-frequency", "accountability", "updates"]
+"""The common elements of frontier safety policies that the comparison matrix sets side by side."""
 ReferenceKind = Literal["framework", "announcement", "paper", "report", "standard", "web", "system-card"]
 
 
@@ -114,6 +117,19 @@ class Citation(Strict):
         return {"ref": value} if isinstance(value, str) else value
 
 
+class LocatedCitation(Citation):
+    """A citation that must say where in the source: a section, page or paragraph."""
+
+    locator: PlainText
+
+
+class SourcedDefinition(Strict):
+    """One published definition of a term, quoted or closely paraphrased, with where it stands."""
+
+    text: InlineMarkdown
+    source: LocatedCitation
+
+
 class DatedClaim(Strict):
     """A statement that can go stale: true as of a date, according to at least one source."""
 
@@ -131,7 +147,11 @@ class Term(Strict):
     abbreviation: PlainText | None = None
     aliases: list[PlainText] = Field(default_factory=list)
     summary: PlainText = Field(max_length=320, description="One or two sentences for previews and exports.")
-    definition: MarkdownText
+    definition: MarkdownText | None = Field(None, description="The glossary's own definition.")
+    definitions: list[SourcedDefinition] = Field(
+        default_factory=list, description="Published definitions that differ materially, shown as numbered senses.")
+    definitions_note: InlineMarkdown | None = Field(
+        None, description="How the published definitions differ; required with definitions.")
     category: Category
     related: list[Slug] = Field(default_factory=list)
     broader: Slug | None = Field(None, description="The more general term this one is a kind of (a hierarchy).")
@@ -140,6 +160,15 @@ class Term(Strict):
     claims: list[DatedClaim] = Field(default_factory=list)
     reviewed: dt.date = Field(description="The date the entry was last checked against its sources.")
     redirect_from: list[Slug] = Field(default_factory=list, description="Former ids that must keep working.")
+
+    @model_validator(mode="after")
+    def _has_a_definition(self) -> Term:
+        """A term has its own definition, or published definitions with a note on how they differ."""
+        if self.definition is None and not self.definitions:
+            raise ValueError("a term needs a definition, or definitions: with a definitions_note")
+        if self.definitions and self.definitions_note is None:
+            raise ValueError("definitions: needs a definitions_note saying how the published definitions differ")
+        return self
 
 
 class FrameworkVersion(Strict):
@@ -193,6 +222,15 @@ class Threshold(Strict):
     sources: list[Citation] = Field(min_length=1)
 
 
+class ElementStatement(Strict):
+    """What one version of a framework says about one common element, and where it says it."""
+
+    element: ElementKind
+    version: PlainText = Field(description="The framework version the statement describes.")
+    text: InlineMarkdown
+    source: LocatedCitation
+
+
 class Framework(Strict):
     """A safety framework: one file under data/frameworks/, named after its id."""
 
@@ -207,6 +245,8 @@ class Framework(Strict):
     scale: Scale | None = None
     thresholds: list[Threshold] = Field(default_factory=list)
     claims: list[DatedClaim] = Field(default_factory=list)
+    elements: list[ElementStatement] = Field(
+        default_factory=list, description="The framework's stance on each common element, for the comparison matrix.")
     sources: list[Citation] = Field(min_length=1)
     reviewed: dt.date
 
@@ -262,6 +302,8 @@ class Mapping(Strict):
     source: str = Field(description="'framework-id/level-id'")
     target: str | None = Field(None, description="'framework-id/level-id', or none for no counterpart")
     relation: Relation
+    source_version: PlainText | None = Field(None, description="The version of the source level's framework.")
+    target_version: PlainText | None = Field(None, description="The version of the target level's framework.")
     note: InlineMarkdown
     sources: list[Citation] = Field(min_length=1)
 
