@@ -1,6 +1,6 @@
 """Scale benchmark of the generator and the site build (``make bench``; not part of ``make test``).
 
-For each size N it synthesises a project of N terms (``python -m generator synth``) in a
+For each size N it synthesises a project of N terms (``benchmarks/synth.py``) in a
 temporary directory and measures, as the median of ``--runs`` runs:
 
 * the floor: the bare libyaml parse (``yaml.load`` with ``CSafeLoader``) of every data file;
@@ -73,7 +73,8 @@ EDIT_MARK = "Edited for the rebuild benchmark"
 
 def _clean_generated(root: Path) -> None:
     """Remove every page the generator wrote, so the next generate starts from an empty content/."""
-    from generator.write import MANIFEST, read_manifest
+    from generator.project import MANIFEST
+    from generator.stages.write import read_manifest
 
     content = root / "content"
     for rel in read_manifest(content):
@@ -85,7 +86,7 @@ def _clean_generated(root: Path) -> None:
 
 
 def _worker(mode: str, root: Path, site: Path | None, extra: str | None) -> dict[str, Any]:
-    from generator.pipeline import Timings, generate, mkdocs_build
+    from generator.build.pipeline import Timings, generate, mkdocs_build
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     out: dict[str, Any] = {}
@@ -202,8 +203,8 @@ def data_bytes(root: Path) -> int:
 
 def bare_tree(root: Path, bare: Path) -> None:
     """The same pages as plain Markdown: titles and definition text, no glossary features."""
-    from generator.link import EXPLICIT
-    from generator.validate import load_glossary
+    from generator.stages.link import EXPLICIT
+    from generator.stages.validate import load_glossary
 
     glossary, findings = load_glossary(root)
     assert not findings, findings[:3]
@@ -278,7 +279,7 @@ def _timed_runs(what: str, runs: int, budget: Budget, log, call) -> tuple[list[d
 
 
 def measure_size(n: int, runs: int, work: Path, budget: Budget, log) -> dict[str, Any]:
-    from generator.synth import synth
+    from synth import synth  # benchmarks/synth.py, beside this script
 
     root = work / f"n{n}"
     started = time.perf_counter()
@@ -377,7 +378,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def measure_search(row: dict[str, Any], log) -> dict[str, Any]:
     """Load the home page of the built site and time the first search result for an alias."""
-    from generator.validate import load_glossary
+    from generator.stages.validate import load_glossary
 
     site, n = Path(row["_site"]), row["n"]
     out: dict[str, Any] = {"n": n, "search_index_bytes_per_term": row["search_index_bytes_per_term"],
@@ -514,8 +515,8 @@ def measure_linker(runs: int, megabytes: float = 1.0) -> dict[str, Any]:
     """The linker's time on the same text with 100 and with 5,000 terms (median of ``runs``).
 
     A ratio near 1 shows that linking costs one pass over the text, whatever the number of terms."""
-    from generator.link import Linker, term_url
-    from generator.models import Term
+    from generator.model.records import Term
+    from generator.stages.link import Linker, term_url
 
     def terms(n: int) -> list[Term]:
         return [Term(id=f"t{i}", title=f"Safety term {i:05d}", abbreviation=f"ST{i}", aliases=[f"alias {i:05d}"],

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import rules
+from generator.stages import rules
 from tests.conftest import edit, findings_of
 
 T = "data/terms/safety-level.yaml"

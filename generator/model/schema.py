@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import RECORD_MODELS
+from ..project import SCHEMA_DIR as _SCHEMA_DIR
+from .records import RECORD_MODELS
 
-SCHEMA_DIR = Path("data/schema")
+SCHEMA_DIR = Path(_SCHEMA_DIR)
 
 
 def schema_text(kind: str) -> str:

@@ -18,15 +18,15 @@ import re
 import sys
 import typing
 import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from . import rules
-from .findings import Finding, GlossaryError
-from .models import SLUG, Category, PlainText
-from .validate import Glossary, load_glossary
+from ..findings import Finding, GlossaryError
+from ..model.records import SLUG, Category, PlainText
+from ..stages import rules
+from ..stages.validate import Glossary, load_glossary
+from .base import Command
 
 SUMMARY_TODO = "TODO: one or two plain sentences (at most 320 characters) for previews and exports."
 DEFINITION_TODO = ("TODO: the definition, in Markdown paragraphs or lists. Mention other terms by name "
@@ -129,8 +129,9 @@ def cmd_new_term(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(add: Callable[[str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser]) -> None:
-    """Add the ``new-term`` command."""
-    p = add("new-term", cmd_new_term)
-    p.add_argument("title", help="the term's title, e.g. \"Responsible Scaling Policy\"")
-    p.add_argument("--id", default=None, help="the id (default: slugified from the title)")
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("title", help="the term's title, e.g. \"Responsible Scaling Policy\"")
+    parser.add_argument("--id", default=None, help="the id (default: slugified from the title)")
+
+
+COMMAND = Command("new-term", cmd_new_term, _arguments)

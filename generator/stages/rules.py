@@ -12,10 +12,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from .findings import Finding, did_you_mean
+from ..findings import Finding, did_you_mean
+from ..model.records import Citation
+from ..project import ABBREVIATIONS_INCLUDE, GENERATED_MARK
 from .link import explicit_links, iter_texts
 from .load import Document, Loc
-from .models import Citation
 from .validate import Glossary, Record, dotted
 
 Rule = Callable[[Glossary], Iterable[Finding]]
@@ -416,7 +417,6 @@ def redirects_do_not_shadow_terms(g: Glossary) -> Iterator[Finding]:
 def hand_written_pages_include_abbreviations(g: Glossary) -> Iterator[Finding]:
     """Every hand-written page under content/ includes the glossary's abbreviations, so each
     abbreviation shows its expansion on hover there too (generated pages carry their own)."""
-    from .render import ABBREVIATIONS_INCLUDE, GENERATED_MARK
 
     content = g.root / "content"
     for page in sorted(content.rglob("*.md")) if content.is_dir() else []:

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from .models import Crosswalk, Framework, Level
+from ..model.records import Crosswalk, Framework, Level
 
 FONT = 13
 BOX_W, BOX_H, GAP = 210, 34, 10

@@ -20,6 +20,8 @@ from typing import Any
 
 import nh3
 
+from .steps import Step
+
 _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
 _JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
@@ -79,10 +81,13 @@ def sanitize_page(text: str) -> str:
     return _ARTICLE.sub(lambda m: m.group(1) + clean_article(m.group(2)) + m.group(3), text, count=1)
 
 
-def post_build(glossary: object, site_dir: Path) -> None:
+def sanitize_site(glossary: object, site_dir: Path) -> None:
     """Sanitize the article of every HTML page of the freshly built site, in place."""
     for page in sorted(Path(site_dir).rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         cleaned = sanitize_page(text)
         if cleaned != text:
             page.write_text(cleaned, encoding="utf-8")
+
+
+STEP = Step("sanitize", sanitize_site)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
-from .models import Framework, Term
+from ..model.records import Framework, Term
 
 if TYPE_CHECKING:
     from .validate import Glossary, Record

@@ -18,21 +18,20 @@ the term's absolute URL.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .findings import Finding, GlossaryError
-from .link import EXPLICIT
-from .models import Citation, DatedClaim, Site
+from ..findings import Finding, GlossaryError
+from ..model.records import Citation, DatedClaim, Site
+from ..stages.link import EXPLICIT
+from .steps import Step
 
 if TYPE_CHECKING:
     import rdflib
 
-    from .validate import Glossary
+    from ..stages.validate import Glossary
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_FILE = Path(__file__).parent / "export_schema.json"
@@ -230,44 +229,9 @@ def write_exports(g: Glossary, out: Path) -> list[Path]:
     return written
 
 
-def post_build(g: Glossary, site_dir: Path) -> None:
-    """Post-build step: put the exports at the root of the freshly built site."""
+def _post_build(g: Glossary, site_dir: Path) -> None:
+    """Put the exports at the root of the freshly built site."""
     write_exports(g, Path(site_dir))
 
 
-def _check_out(root: Path, out: Path, site: Path) -> list[Finding]:
-    """``out`` must not be one of the project's own folders, and the default (the site) must be built."""
-    from .pipeline import SITE_MARKER, project_folders
-
-    root, *sources = project_folders(root)
-    out = out.resolve()
-    if out == root or any(out.is_relative_to(p) for p in sources):
-        return [Finding(str(out), 1, 1, "refusing to write exports into the project's own files",
-                        "pass --out with a directory of its own, such as site or export")]
-    if out == site and not (site / SITE_MARKER).exists():
-        return [Finding(str(out), 1, 1, "the site has not been built here yet",
-                        "run python -m generator build (it writes the exports too), or pass --out DIR")]
-    return []
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    """Write glossary.json, glossary.schema.json and glossary.skos.ttl (default: into the built site)."""
-    from .pipeline import site_dir_of
-    from .validate import checked_glossary
-
-    root = Path(args.root).resolve()
-    site = site_dir_of(root)
-    out = Path(args.out) if args.out else site
-    glossary = checked_glossary(root)
-    problems = _check_out(root, out, site)
-    if problems:
-        raise GlossaryError(problems)
-    for file in write_exports(glossary, out):
-        print(f"wrote {file}")
-    return 0
-
-
-def register(add: Callable[[str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser]) -> None:
-    """Add the ``export`` command."""
-    add("export", cmd_export).add_argument(
-        "--out", type=Path, default=None, help="directory to write into (default: the built site, site_dir of mkdocs.yml)")
+STEP = Step("export", _post_build)

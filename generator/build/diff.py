@@ -14,7 +14,6 @@ then by id: ``<status> <kind> <url>`` with status ``added``, ``changed``, ``remo
 
 from __future__ import annotations
 
-import argparse
 import io
 import subprocess
 import tarfile
@@ -24,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..findings import Finding, GlossaryError
+from ..model.records import Site
+from ..stages.validate import Glossary, load_glossary
 from . import export
-from .findings import Finding, GlossaryError
-from .models import Site
-from .validate import Glossary, load_glossary
 
 KINDS = ("term", "framework", "level", "threshold", "reference", "chapter")
 
@@ -153,18 +152,3 @@ def diff_against(root: Path, rev: str) -> list[Change]:
     if old_findings or new_findings:
         raise GlossaryError([*old_findings, *new_findings])
     return diff_glossaries(old, new)
-
-
-def cmd_diff(args: argparse.Namespace) -> int:
-    """List the pages and anchors (URLs) that the data changes since git REV add, change or remove."""
-    changes = diff_against(Path(args.root), args.rev)
-    if not changes:
-        print(f"no page or anchor changes between {args.rev} and the working tree")
-    for change in changes:
-        print(change.format())
-    return 0
-
-
-def register(add: Callable[[str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser]) -> None:
-    """Add the ``diff`` command."""
-    add("diff", cmd_diff).add_argument("rev", metavar="REV", help="git revision to compare with, e.g. origin/main")

@@ -13,21 +13,13 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from .findings import Finding, GlossaryError, did_you_mean
+from ..findings import Finding, did_you_mean
+from ..model.records import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
+from ..project import LAYOUT, SCHEMA_DIR
 from .load import Document, Loc, load_file
-from .models import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
 
 T = TypeVar("T", bound=Strict)
 
-LAYOUT = {
-    "site": "data/site.yaml",
-    "references": "data/references.yaml",
-    "chapters": "data/chapters.yaml",
-    "crosswalk": "data/crosswalk.yaml",
-    "terms": "data/terms/*.yaml",
-    "frameworks": "data/frameworks/*.yaml",
-}
-SCHEMA_DIR = "data/schema"
 
 
 @dataclass(frozen=True)
@@ -231,20 +223,3 @@ def load_glossary(root: Path) -> tuple[Glossary, list[Finding]]:
             else:
                 glossary.unloaded.add((kind, file.stem))
     return glossary, findings
-
-
-def checked_glossary(root: Path) -> Glossary:
-    """The glossary of ``root`` when it passes :func:`check`; raises :class:`GlossaryError` with every finding otherwise."""
-    glossary, findings = check(root)
-    if findings:
-        raise GlossaryError(findings)
-    return glossary
-
-
-def check(root: Path) -> tuple[Glossary, list[Finding]]:
-    """Load, validate and run every consistency rule; returns all findings, sorted."""
-    from .rules import run_rules
-
-    glossary, findings = load_glossary(root)
-    findings.extend(run_rules(glossary))
-    return glossary, sorted(set(findings))

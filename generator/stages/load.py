@@ -27,7 +27,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .findings import Finding
+from ..findings import Finding
 
 try:  # libyaml is the fast path; the pure-Python loader is the fallback only.
     from yaml import CSafeLoader as YamlLoader

@@ -13,13 +13,12 @@ alike (``python -m generator build`` runs it; after another engine's build run
 
 from __future__ import annotations
 
-import argparse
 import html
-from collections.abc import Callable
 from pathlib import Path
 
-from .findings import GlossaryError
-from .validate import Glossary
+from ..findings import GlossaryError
+from ..stages.validate import Glossary
+from .steps import Step
 
 PAGE = """<!doctype html>
 <html lang="en">
@@ -73,24 +72,4 @@ def write_redirects(glossary: Glossary, site_dir: Path) -> list[Path]:
     return written
 
 
-def post_build(glossary: Glossary, site_dir: Path) -> None:
-    """Pipeline hook (see ``POST_BUILD_MODULES``)."""
-    write_redirects(glossary, site_dir)
-
-
-def cmd_redirects(args: argparse.Namespace) -> int:
-    """Write the redirect pages of renamed terms into a built site (for sites built by other engines)."""
-    from .pipeline import site_dir_of
-    from .validate import checked_glossary
-
-    root = Path(args.root).resolve()
-    glossary = checked_glossary(root)
-    site = Path(args.site).resolve() if args.site else site_dir_of(root)
-    written = write_redirects(glossary, site)
-    print(f"redirects: {len(written)} pages written into {site}")
-    return 0
-
-
-def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    add("redirects", cmd_redirects).add_argument(
-        "--site", type=Path, default=None, help="built site to add the pages to (default: site_dir of mkdocs.yml)")
+STEP = Step("redirects", write_redirects)

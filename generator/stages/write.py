@@ -15,10 +15,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .findings import Finding, GlossaryError
-from .render import GENERATED_MARK, Page
-
-MANIFEST = ".generated"
+from ..findings import Finding, GlossaryError
+from ..project import GENERATED_MARK, MANIFEST
+from .render import Page
 
 
 @dataclass

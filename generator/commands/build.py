@@ -1,0 +1,24 @@
+"""``python -m generator build``: check, generate and build the site, replacing it only on success."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from ..build.pipeline import build_site
+from ..project import site_dir_of
+from .base import Command
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Check, generate and build the site into site/, replacing it only on success."""
+    started = time.perf_counter()
+    result = build_site(args.root, progress=lambda msg: print(f"... {msg}", flush=True))
+    site = site_dir_of(Path(args.root).resolve())
+    print(f"built {site} in {time.perf_counter() - started:.1f}s: {result.stats.summary()}")
+    print(f"stages: {result.timings.summary()}")
+    return 0
+
+
+COMMAND = Command("build", cmd_build)
