@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
+from ..model.fields import markdown_fields
 from ..model.records import Framework, Term
 
 if TYPE_CHECKING:
@@ -58,31 +59,11 @@ def explicit_links(text: str) -> list[tuple[str, str | None]]:
 
 
 def iter_texts(g: Glossary) -> Iterator[tuple[Record[Any], tuple[Any, ...], str]]:
-    """Every Markdown text field in the data, with its record and location."""
-    for record in g.term_records:
-        yield record, ("definition",), record.model.definition
-        for i, claim in enumerate(record.model.claims):
-            yield record, ("claims", i, "text"), claim.text
-    for record in g.framework_records:
-        fw = record.model
-        yield record, ("description",), fw.description
-        for i, version in enumerate(fw.versions):
-            if version.changes:
-                yield record, ("versions", i, "changes"), version.changes
-        for i, level in enumerate(fw.scale.levels if fw.scale else []):
-            yield record, ("scale", "levels", i, "description"), level.description
-            for j, text in enumerate(level.examples):
-                yield record, ("scale", "levels", i, "examples", j), text
-            for j, text in enumerate(level.safeguards):
-                yield record, ("scale", "levels", i, "safeguards", j), text
-        for i, threshold in enumerate(fw.thresholds):
-            yield record, ("thresholds", i, "description"), threshold.description
-        for i, claim in enumerate(fw.claims):
-            yield record, ("claims", i, "text"), claim.text
-    if g.crosswalk_record:
-        yield g.crosswalk_record, ("note",), g.crosswalk_record.model.note
-        for i, mapping in enumerate(g.crosswalk_record.model.mappings):
-            yield g.crosswalk_record, ("mappings", i, "note"), mapping.note
+    """Every Markdown text field of the terms, frameworks and crosswalk, with its record and location."""
+    records = [*g.term_records, *g.framework_records, *([g.crosswalk_record] if g.crosswalk_record else [])]
+    for record in records:
+        for loc, text in markdown_fields(record.model):
+            yield record, loc, text
 
 
 def word_forms(name: str) -> set[str]:

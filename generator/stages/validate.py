@@ -48,6 +48,17 @@ class Glossary:
     chapter_records: list[Record[Chapter]] = field(default_factory=list)
     crosswalk_record: Record[Crosswalk] | None = None
     unloaded: set[tuple[str, str]] = field(default_factory=set)
+    _index: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def _indexed(self, name: str, records: list[Record[Any]], index: Any) -> Any:
+        """``index(records)``, computed once per list and length (record lists are only ever appended to or replaced).
+
+        Exports and templates read ``terms`` once per term; re-sorting on every read made them quadratic."""
+        key = (id(records), len(records))
+        cached = self._index.get(name)
+        if cached is None or cached[0] != key:
+            cached = self._index[name] = (key, index(records))
+        return cached[1]
 
     def known(self, kind: str, ids: dict[str, Any]) -> set[str]:
         """Ids of ``kind`` that exist, counting files that failed to load under their file
@@ -60,19 +71,24 @@ class Glossary:
 
     @property
     def terms(self) -> dict[str, Term]:
-        return _first_by_id(self.term_records)
+        """The terms by id, in id order (the first record of a duplicated id)."""
+        return self._indexed("terms", self.term_records, _first_by_id)
 
     @property
     def frameworks(self) -> dict[str, Framework]:
-        return _first_by_id(self.framework_records)
+        """The frameworks by id, in id order."""
+        return self._indexed("frameworks", self.framework_records, _first_by_id)
 
     @property
     def references(self) -> dict[str, Reference]:
-        return _first_by_id(self.reference_records)
+        """The references by id, in id order."""
+        return self._indexed("references", self.reference_records, _first_by_id)
 
     @property
     def chapters(self) -> list[Chapter]:
-        return sorted((r.model for r in self.chapter_records), key=lambda c: c.number)
+        """The chapters in order of their number."""
+        return self._indexed("chapters", self.chapter_records,
+                             lambda records: sorted((r.model for r in records), key=lambda c: c.number))
 
     @property
     def crosswalk(self) -> Crosswalk | None:
