@@ -152,8 +152,8 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None) -> 
         try:
             with timings.stage("mkdocs"):
                 mkdocs_build(root, tmp, progress=progress)
-            with timings.stage("post-build"):
-                for step in POST_BUILD_STEPS:
+            for step in POST_BUILD_STEPS:
+                with timings.stage(f"post-build:{step.name}"):
                     step.run(result.glossary, tmp)
             (tmp / SITE_MARKER).write_text("built by python -m generator build\n", encoding="utf-8")
             _swap_in(tmp, site)
