@@ -4,51 +4,50 @@ Every model forbids unknown fields. Text fields come in three kinds, each with i
 enforced here so that no contributor text can inject markup into the site:
 
 * :data:`PlainText`: one line, no Markdown or HTML meaning (titles, labels, summaries);
-* :data:`InlineMarkdown`: one line of Markdown (emphasis, code, links) without raw HTML;
-* :data:`MarkdownText`: paragraphs and lists of Markdown without raw HTML, headings,
-  thematic breaks or attribute lists.
+* :data:`InlineMarkdown`: one line of Markdown (emphasis, code, links);
+* :data:`MarkdownText`: paragraphs and lists of Markdown.
 
-In every kind, links may point only to ``http(s)://`` URLs, site-relative paths or
-anchors, never ``javascript:`` or ``data:`` URLs. Explicit term links are written
-``[[term-id]]`` and resolved by the link stage.
+No kind may hold control characters, line separators or bidirectional overrides. Which
+markup the Markdown kinds may hold is decided by parsing them, not by patterns here: the rule
+``markdown_fields_hold_only_allowed_markup`` renders each with the site's Markdown and walks the
+result (``generator/stages/markdown.py``): no raw HTML, headings, attribute lists, images,
+reference or abbreviation definitions, and links only to ``http(s)://`` URLs. Explicit term
+links are written ``[[term-id]]`` and resolved by the link stage.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--|<![A-Za-z]|<\?")
-_ATTR_LIST = re.compile(r"\{\s*[:#.]")
-_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
-_SAFE_URL = re.compile(r"^(https?://[^\s]+|/[^\s]*|#[^\s]*|\.{0,2}/?[A-Za-z0-9._~%/-]*(#[^\s]*)?)$")
-_BLOCK_MARKUP = re.compile(r"^\s{0,3}(#{1,6}(\s|$)|([-*_])\s*(\3\s*){2,}$|=+\s*$|`{3,}|~{3,}|>)", re.M)
+MAX_ID_LENGTH = 80
+"""Ids become file names, URLs and anchors: short enough for any file system (255 bytes a name)."""
+_UNSAFE_CHARACTER = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+"""Control characters (tab included), line and paragraph separators (U+0085, U+2028, U+2029, which some readers
+treat as line breaks, so one line would become several), and bidirectional overrides."""
 
 
 def _check_slug(value: str) -> str:
     if not SLUG.match(value):
         raise ValueError(f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens")
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"id is {len(value)} characters long, over the limit of {MAX_ID_LENGTH}")
     return value
 
 
-def _check_no_html(value: str) -> str:
-    if _HTML_TAG.search(value):
-        raise ValueError("raw HTML is not allowed: write Markdown, or describe the tag in `code`")
-    if _ATTR_LIST.search(value):
-        raise ValueError("attribute lists ('{: ...}', '{#...}') are not allowed in data text")
-    return value
-
-
-def _check_links(value: str) -> str:
-    targets = _LINK_TARGET.findall(value) + _AUTOLINK.findall(value)
-    for target in targets:
-        if not _SAFE_URL.match(target):
-            raise ValueError(f"link target '{target}' is not allowed: use an https:// URL or a site path")
+def _check_characters(value: str) -> str:
+    """No control characters, line separators or bidirectional overrides in any text."""
+    found = _UNSAFE_CHARACTER.search(value)
+    if found:
+        char = found.group()
+        name = unicodedata.name(char, "a control character")
+        raise ValueError(f"character U+{ord(char):04X} ({name}) at offset {found.start()} is not allowed: "
+                         "use plain spaces and newlines")
     return value
 
 
@@ -57,31 +56,31 @@ def _check_plain(value: str) -> str:
         raise ValueError("must be a single line of text")
     if not value.strip():
         raise ValueError("must not be empty")
+    _check_characters(value)
     if re.search(r"[<>`*_\[\]]|\{\{|\{%", value):
         raise ValueError("plain text may not contain Markdown or HTML characters (< > ` * _ [ ])")
     return value
 
 
 def _check_inline(value: str) -> str:
+    """One non-empty line; the markup it may hold is checked by parsing it (stages/markdown.py)."""
     if "\n" in value or "\r" in value:
         raise ValueError("must be a single line: inline Markdown has no paragraphs")
     if not value.strip():
         raise ValueError("must not be empty")
-    return _check_links(_check_no_html(value))
+    return _check_characters(value)
 
 
 def _check_markdown(value: str) -> str:
+    """Non-empty; the markup it may hold is checked by parsing it (stages/markdown.py)."""
     if not value.strip():
         raise ValueError("must not be empty")
-    if _BLOCK_MARKUP.search(value):
-        raise ValueError("headings, rules, code fences and block quotes are not allowed: "
-                         "write paragraphs and lists; the page supplies the headings")
-    return _check_links(_check_no_html(value))
+    return _check_characters(value)
 
 
 def _check_url(value: str) -> str:
-    if not re.match(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s<>\"']*)?$", value):
-        raise ValueError(f"'{value}' is not an http(s) URL")
+    if not re.match(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?([/?#][A-Za-z0-9._~%!$&()*+,;=:@/?#-]*)?$", value):
+        raise ValueError(f"'{value}' is not an http(s) URL (made of URL characters: no spaces, quotes or backslashes)")
     return value
 
 

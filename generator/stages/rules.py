@@ -15,8 +15,10 @@ from typing import Any
 from ..findings import Finding, did_you_mean
 from ..model.records import Citation
 from ..project import ABBREVIATIONS_INCLUDE, GENERATED_MARK
+from ..model.fields import text_fields
 from .link import explicit_links, iter_texts
 from .load import Document, Loc
+from .markdown import parse
 from .validate import Glossary, Record, dotted
 
 Rule = Callable[[Glossary], Iterable[Finding]]
@@ -396,6 +398,25 @@ def explicit_links_resolve(g: Glossary) -> Iterator[Finding]:
                 mark = record.doc.find_text(record.base + loc, f"[[{target}")
                 yield Finding(record.doc.path, mark.line, mark.col, f"link [[{target}]]: unknown term",
                               did_you_mean(target, terms) or "fix the id or add the term")
+
+
+@rule
+def markdown_fields_hold_only_allowed_markup(g: Glossary) -> Iterator[Finding]:
+    """Every inline Markdown and Markdown field, rendered with the site's Markdown, holds only the elements,
+    attributes and links its kind allows (``generator/stages/markdown.py``): no raw HTML, headings, attribute
+    lists, images, snippets, reference, footnote or abbreviation definitions; links only to http(s) URLs."""
+    for record in _records_with_markdown(g):
+        for loc, kind, text in text_fields(record.model):
+            if kind == "plain":
+                continue
+            for problem in parse(text, kind).problems:
+                mark = record.doc.find_text(record.base + loc, problem.near) if problem.near else record.doc.mark(
+                    record.base + loc)
+                yield Finding(record.doc.path, mark.line, mark.col, f"{dotted(loc)}: {problem.message}")
+
+
+def _records_with_markdown(g: Glossary) -> list[Record[Any]]:
+    return [*g.term_records, *g.framework_records, *([g.crosswalk_record] if g.crosswalk_record else [])]
 
 
 @rule
