@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from generator.project import GENERATED_MARK, MANIFEST  # noqa: E402  (after the path set-up above)
+from generator.project import MANIFEST, SYNTH_MARKER, carries_generated_mark, overlaps_project  # noqa: E402
 from generator.stages.write import read_manifest  # noqa: E402
 
 # Name vocabulary: titles are "Qualifier Domain Head" (or "Domain Head"); the three lists and the
@@ -436,15 +436,35 @@ def _hand_written(content: Path) -> list[Path]:
         rel = file.relative_to(content).as_posix()
         if not file.is_file() or rel in generated or file.name.startswith("."):
             continue
-        if file.suffix == ".md" and GENERATED_MARK in file.read_text(encoding="utf-8"):
+        if file.suffix == ".md" and carries_generated_mark(file.read_text(encoding="utf-8")):
             continue
         found.append(file)
     return found
 
 
+class SynthRefused(ValueError):
+    """The output directory is one synth must not write into."""
+
+
+def check_output_dir(out: Path) -> None:
+    """``out`` must not be this project, one of its source folders (data/ ...) or a parent of them, nor a
+    non-empty directory that synth did not create (it carries :data:`SYNTH_MARKER`); raises :class:`SynthRefused`."""
+    if overlaps_project(REPO, out):
+        raise SynthRefused(f"refusing to write into {out.resolve()}: it holds this project's own files")
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise SynthRefused(f"refusing to write into {out}: it is not a directory")
+    if out.is_dir() and any(out.iterdir()) and not (out / SYNTH_MARKER).is_file():
+        raise SynthRefused(f"refusing to write into {out}: it is not empty and synth did not create it "
+                           f"(synthetic projects carry {SYNTH_MARKER})")
+
+
 def synth(n: int, out: Path) -> dict[str, str]:
-    """Write a project of ``n`` terms to ``out`` (its data/ is replaced); return the data files written."""
+    """Write a project of ``n`` terms to ``out`` (its data/ is replaced); return the data files written.
+    Refuses (:class:`SynthRefused`) an ``out`` that :func:`check_output_dir` does not accept."""
     out = Path(out)
+    check_output_dir(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / SYNTH_MARKER).write_text("written by benchmarks/synth.py\n", encoding="utf-8")
     files = Synth(n).build()
     shutil.rmtree(out / "data", ignore_errors=True)
     (out / "data" / "terms").mkdir(parents=True)
@@ -466,7 +486,11 @@ def synth(n: int, out: Path) -> dict[str, str]:
 def cmd_synth(args: argparse.Namespace) -> int:
     """Write a synthetic project of N terms to OUT (for benchmarks and scale tests)."""
     started = time.perf_counter()
-    files = synth(args.n, args.out)
+    try:
+        files = synth(args.n, args.out)
+    except SynthRefused as exc:
+        print(f"synth: {exc}", file=sys.stderr)
+        return 1
     print(f"synth: {args.n} terms, {len(files)} data files in {args.out} ({time.perf_counter() - started:.2f}s)")
     return 0
 

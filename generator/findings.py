@@ -28,10 +28,26 @@ class Finding:
         return f"{text} ({self.hint})" if self.hint else text
 
     def format_github(self) -> str:
-        """Render as a GitHub Actions error annotation on the offending line."""
+        """Render as a GitHub Actions error annotation on the offending line, escaped by the workflow-command
+        rules (a file name cannot end the property list or start a second command)."""
         text = self.message + (f" ({self.hint})" if self.hint else "")
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={self.path},line={self.line},col={self.col}::{text}"
+        return (f"::error file={github_property(self.path)},line={self.line},col={self.col}"
+                f"::{github_message(text)}")
+
+
+def github_message(text: str) -> str:
+    """A workflow command's message: ``%``, CR and LF escaped."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """A workflow command's property value: as a message, plus ``:`` and ``,``."""
+    return github_message(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class EnvironmentProblem(Exception):
+    """A problem with the machine or the working tree rather than the data (a full disk, another build
+    running): printed as one line, exit code 1."""
 
 
 class GlossaryError(Exception):

@@ -6,7 +6,8 @@ writes is derived from a project's root through these names.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -42,23 +43,116 @@ SOURCE_FOLDERS = (DATA_DIR, CONTENT_DIR, "generator", "tests")
 """The project's own folders, which no output may replace."""
 
 
+SYNTH_MARKER = ".glossary-synth"
+"""The file that marks a directory as a synthetic project that benchmarks/synth.py wrote (and may rewrite)."""
+
+
 def project_folders(root: Path) -> list[Path]:
     """The project's own folders, which no output may replace: the root and its source folders."""
     root = root.resolve()
     return [root, *(root / name for name in SOURCE_FOLDERS)]
 
 
+def overlaps_project(root: Path, target: Path) -> bool:
+    """Whether ``target`` is the project, one of its source folders, inside one of them, or a parent of them."""
+    target = target.resolve()
+    root = root.resolve()
+    return any(target == p or p.is_relative_to(target) for p in project_folders(root)) or any(
+        target.is_relative_to(root / name) for name in SOURCE_FOLDERS)
+
+
+def safe_manifest_entry(content: Path, line: str) -> bool:
+    """A manifest line may name only a file below ``content``: relative, no ``..``, no backslash, and
+    still below ``content`` once symbolic links are resolved."""
+    if not line or "\\" in line or line.startswith("/") or "\x00" in line:
+        return False
+    parts = PurePosixPath(line).parts
+    if any(part in ("..", ".") for part in parts):
+        return False
+    try:
+        return (content / line).resolve().is_relative_to(content.resolve())
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
+def read_manifest(content: Path) -> set[str]:
+    """Paths (relative to ``content``) that the generator wrote last time; unsafe lines are ignored."""
+    file = content / MANIFEST
+    try:
+        if file.is_symlink() or not file.is_file():
+            return set()
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    return {line for line in text.splitlines() if not line.startswith("#") and safe_manifest_entry(content, line)}
+
+
+def carries_generated_mark(text: str) -> bool:
+    """Whether the page's first line, after its front matter if it has one, is exactly the generated mark.
+    Quoting the mark anywhere else does not make a page generated."""
+    lines = text.split("\n", 64)
+    start = 0
+    if lines and lines[0] == "---":
+        start = next((i + 1 for i in range(1, len(lines)) if lines[i] == "---"), len(lines))
+    return start < len(lines) and lines[start] == GENERATED_MARK
+
+
+def is_generated(content: Path, rel: str, manifest: set[str]) -> bool:
+    """A file counts as generated only when the manifest lists it, it is a regular file (not a link)
+    below ``content``, and it carries the generated mark on its first line."""
+    if rel not in manifest:
+        return False
+    file = content / rel
+    try:
+        if file.is_symlink() or not file.is_file():
+            return False
+        with file.open("rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return False
+    return carries_generated_mark(head.decode("utf-8", errors="replace"))
+
+
+def _env_value(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    """MkDocs' ``!ENV VAR`` / ``!ENV [VAR, ..., default]``: the first variable that is set, else the default
+    (a last item that is not a variable name), else None."""
+    names = ([loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode)
+             else [loader.construct_object(n) for n in node.value] if isinstance(node, yaml.SequenceNode) else [])
+    for i, name in enumerate(names):
+        if isinstance(name, str) and name in os.environ:
+            return os.environ[name]
+        if i == len(names) - 1 and len(names) > 1:
+            return name
+    return None
+
+
 class _MkdocsLoader(yaml.SafeLoader):
-    """SafeLoader that ignores MkDocs' !!python/name and !ENV tags (only site_dir is read)."""
+    """SafeLoader that resolves MkDocs' ``!ENV`` and ignores its other tags (only a few keys are read)."""
 
 
+_MkdocsLoader.add_constructor("!ENV", _env_value)
 _MkdocsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def site_dir_of(root: Path) -> Path:
-    """The output directory: ``site_dir`` of mkdocs.yml, default ``site``."""
+def mkdocs_config(root: Path) -> dict[str, object]:
+    """``mkdocs.yml`` as plain values (``!ENV`` resolved), or an empty mapping when it cannot be read."""
     try:
-        config = yaml.load((root / MKDOCS_YML).read_text(encoding="utf-8"), Loader=_MkdocsLoader) or {}
-    except (OSError, yaml.YAMLError):
-        config = {}
-    return (root / str(config.get("site_dir", "site"))).resolve()
+        config = yaml.load((root / MKDOCS_YML).read_text(encoding="utf-8"), Loader=_MkdocsLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+class SiteDirError(ValueError):
+    """``site_dir`` names no usable directory."""
+
+
+def site_dir_of(root: Path) -> Path:
+    """The output directory: ``site_dir`` of mkdocs.yml, default ``site``; raises :class:`SiteDirError`
+    when it resolves to nothing (an ``!ENV`` variable that is not set) or is not a path."""
+    config = mkdocs_config(root)
+    value = config.get("site_dir", "site")
+    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+        raise SiteDirError(f"site_dir resolves to {value!r}, not a directory name"
+                           + (" (an !ENV variable that is not set?)" if value is None else ""))
+    return (root / value).resolve()

@@ -9,8 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..findings import Finding, GlossaryError
-from ..project import CONTENT_DIR, MKDOCS_YML
-from ..stages.write import read_manifest
+from ..project import CONTENT_DIR, MKDOCS_YML, is_generated, read_manifest
 
 PROGRESS_MIN_PAGES = 200
 
@@ -96,7 +95,8 @@ def _place_mkdocs_warning(root: Path, message: str) -> Finding:
 
 def page_is_generated(root: Path, page: str) -> bool:
     """Whether ``page`` (a path under the project root) is one the generator wrote."""
-    return page.removeprefix(f"{CONTENT_DIR}/") in read_manifest(root / CONTENT_DIR)
+    content = root / CONTENT_DIR
+    return is_generated(content, page.removeprefix(f"{CONTENT_DIR}/"), read_manifest(content))
 
 
 class _WarningCollector(logging.Handler):

@@ -10,6 +10,7 @@ Public entry points (what the CLI, the tests and the benchmarks call):
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -19,8 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import Finding, GlossaryError
-from ..project import CONTENT_DIR, SITE_MARKER, project_folders, site_dir_of
+from ..findings import EnvironmentProblem, Finding, GlossaryError
+from ..project import CONTENT_DIR, MKDOCS_YML, SITE_MARKER, SiteDirError, overlaps_project, site_dir_of
 from ..stages.check import checked_glossary
 from ..stages.link import link_glossary
 from ..stages.render import render_pages
@@ -88,18 +89,67 @@ def source_date_epoch(root: Path) -> None:
     os.environ["SOURCE_DATE_EPOCH"] = out if out.isdigit() else "0"
 
 
-def safe_site_dir(root: Path, site: Path) -> list[Finding]:
-    """The output directory must not be the project, its data or content, or a parent of them,
-    nor a non-empty directory that a previous build did not create (it carries a marker file)."""
+def safe_site_dir(root: Path, site: Path | None = None) -> list[Finding]:
+    """The output directory must resolve to a path (not an unset ``!ENV``), must not be the project, a parent
+    of it, or inside its data/, content/, generator/ or tests/, must not be a file, nor a non-empty
+    directory that a previous build did not create (it carries a marker file)."""
+    where = _site_dir_mark(root)
+    if site is None:
+        try:
+            site = site_dir_of(root)
+        except SiteDirError as exc:
+            return [Finding(MKDOCS_YML, *where, str(exc), "set site_dir to a directory of its own, such as site")]
     site = site.resolve()
-    problems = []
-    if any(site == p or p.is_relative_to(site) for p in project_folders(root)):
-        problems.append(Finding("mkdocs.yml", 1, 1, f"refusing to build into {site}: it holds the project's own files",
-                                "set site_dir to a directory of its own, such as site"))
-    elif site.exists() and any(site.iterdir()) and not (site / SITE_MARKER).exists():
-        problems.append(Finding("mkdocs.yml", 1, 1, f"refusing to replace {site}: it is not empty and was not built here",
-                                f"empty it, or choose another site_dir (built sites carry {SITE_MARKER})"))
-    return problems
+    if overlaps_project(root, site):
+        return [Finding(MKDOCS_YML, *where, f"refusing to build into {site}: it holds the project's own files",
+                        "set site_dir to a directory of its own, such as site")]
+    if site.exists() and not site.is_dir():
+        return [Finding(MKDOCS_YML, *where, f"refusing to replace {site}: it is a file, not a site",
+                        "move the file away, or choose another site_dir")]
+    if site.exists() and any(site.iterdir()) and not (site / SITE_MARKER).exists():
+        return [Finding(MKDOCS_YML, *where, f"refusing to replace {site}: it is not empty and was not built here",
+                        f"empty it, or choose another site_dir (built sites carry {SITE_MARKER})")]
+    return []
+
+
+def _site_dir_mark(root: Path) -> tuple[int, int]:
+    """Line and column of ``site_dir:`` in mkdocs.yml, else 1:1."""
+    try:
+        lines = (root / MKDOCS_YML).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1, 1
+    return next(((i, 1) for i, line in enumerate(lines, 1) if line.startswith("site_dir:")), (1, 1))
+
+
+@contextlib.contextmanager
+def build_lock(site: Path) -> Iterator[None]:
+    """Hold the build lock beside ``site`` (``.site.lock``); a second build says another one is running.
+    Under the lock, leftovers of builds that were killed (``.site.tmp-PID``, ``.site.old-PID``) are removed."""
+    lock = site.with_name(f".{site.name}.lock")
+    handle = open(lock, "a+")  # noqa: SIM115 - held open for the duration of the lock
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            owner = handle.read().strip() or "another process"
+            raise EnvironmentProblem(f"another build is running ({owner}); wait for it to finish, then build again") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        _remove_leftovers(site)
+        yield
+    finally:
+        handle.close()
+
+
+def _remove_leftovers(site: Path) -> None:
+    """Temporary and old site folders of builds that did not finish (only directories, never links)."""
+    for pattern in (f".{site.name}.tmp-*", f".{site.name}.old-*"):
+        for leftover in site.parent.glob(pattern):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -135,28 +185,36 @@ def _swap_in(tmp: Path, site: Path) -> None:
 
 def build_site(root: Path, progress: Callable[[str], None] = lambda _: None) -> GenerateResult:
     """Generate, then build the site atomically: the previous site stays until the new one is complete.
-    The result's timings include the MkDocs and post-build stages."""
+    The result's timings include the MkDocs and post-build stages. One build at a time per output folder
+    (:func:`build_lock`); a full disk or another failure to write is an :class:`EnvironmentProblem`."""
     root = Path(root).resolve()
     source_date_epoch(root)
-    site = site_dir_of(root)
-    problems = safe_site_dir(root, site)
+    problems = safe_site_dir(root)
     if problems:
         raise GlossaryError(problems)
-    progress("checking and generating pages")
-    result = generate(root)
-    timings = result.timings
-    tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
-    with _signals_as_interrupts():
-        try:
-            with timings.stage("mkdocs"):
-                mkdocs_build(root, tmp, progress=progress)
-            for step in POST_BUILD_STEPS:
-                with timings.stage(f"post-build:{step.name}"):
-                    step.run(result.glossary, tmp)
-            (tmp / SITE_MARKER).write_text("built by python -m generator build\n", encoding="utf-8")
-            _swap_in(tmp, site)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+    site = site_dir_of(root)
+    with build_lock(site):
+        progress("checking and generating pages")
+        result = generate(root)
+        tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
+        progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
+        with _signals_as_interrupts():
+            try:
+                _build_into(root, tmp, result, progress)
+                _swap_in(tmp, site)
+            except OSError as exc:
+                raise EnvironmentProblem(f"cannot write the site: {exc.strerror or exc} ({exc.filename or tmp})") from None
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
     return result
+
+
+def _build_into(root: Path, tmp: Path, result: GenerateResult, progress: Callable[[str], None]) -> None:
+    """MkDocs into ``tmp``, then every post-build step, then the marker that says a build made it."""
+    timings = result.timings
+    with timings.stage("mkdocs"):
+        mkdocs_build(root, tmp, progress=progress)
+    for step in POST_BUILD_STEPS:
+        with timings.stage(f"post-build:{step.name}"):
+            step.run(result.glossary, tmp)
+    (tmp / SITE_MARKER).write_text("built by python -m generator build\n", encoding="utf-8")

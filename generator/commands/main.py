@@ -11,7 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..findings import GlossaryError
+from ..findings import EnvironmentProblem, Finding, GlossaryError
+from ..project import MKDOCS_YML, SiteDirError
 from . import build, check, diff, export, generate, new_term, permalinks, redirects, rules, schema, serve
 from .base import CommandLike
 from .output import print_findings
@@ -41,6 +42,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.command_object.run(args)
     except GlossaryError as exc:
         print_findings(exc.findings, getattr(args, "format", "text"))
+        return 1
+    except SiteDirError as exc:
+        print_findings([Finding(MKDOCS_YML, 1, 1, str(exc), "set site_dir to a directory of its own, such as site")],
+                       getattr(args, "format", "text"))
+        return 1
+    except EnvironmentProblem as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the machine, not the data: a full disk, a missing permission
+        print(f"error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; the previous site is unchanged", file=sys.stderr)

@@ -32,8 +32,11 @@ if TYPE_CHECKING:
     from .validate import Glossary, Record
 
 EXPLICIT = re.compile(r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
-_PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\]\n]*\]\]|!?\[[^\]\n]*\]\([^)\n]*\)(\{[^}\n]*\})?"
-                        r"|<[^>\n]*>|https?://[^\s)]+")
+_PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\[\]\n]*\]\]|!?\[[^\[\]\n]*\]\([^()\n]*\)(\{[^{}\n]*\})?"
+                        r"|<[^<>\n]*>|https?://[^\s)]+")
+"""Spans the linker leaves alone. Each repeated part stops at the next character that could open the same
+construct again, so a failed match gives up at once and the scan stays linear (``"< "`` repeated a
+hundred thousand times does not make it quadratic)."""
 _WORD_CHAR = re.compile(r"[\w-]")
 _GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)\{ data-preview \}")
 

@@ -19,6 +19,7 @@ Python ``SafeLoader`` otherwise.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 24
 MAX_VALUES = 200_000
 MAX_FLOW_NESTING = 64
+MAX_DIGITS = 30
 
 Loc = tuple[Any, ...]
 
@@ -117,10 +119,12 @@ class _Converter:
             return [self.convert(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
         return self.convert_scalar(node)
 
-    def merged_pairs(self, node: MappingNode) -> list[tuple[Node, Node, bool]]:
-        """Key/value pairs with ``<<`` merges expanded; the flag says the pair was explicit."""
+    def merged_pairs(self, node: MappingNode, inside: frozenset[int] = frozenset()) -> list[tuple[Node, Node, bool]]:
+        """Key/value pairs with ``<<`` merges expanded; the flag says the pair was explicit. Every merged pair
+        counts towards :data:`MAX_VALUES` (nested merges multiply), and a merge of a mapping into itself is refused."""
         pairs: list[tuple[Node, Node, bool]] = []
         merged: list[tuple[Node, Node, bool]] = []
+        inside = inside | {id(node)}
         for key, value in node.value:
             if key.tag == _TAG + "merge":
                 sources = value.value if isinstance(value, SequenceNode) else [value]
@@ -128,7 +132,15 @@ class _Converter:
                     if not isinstance(source, MappingNode):
                         self.error(source, "a merge key '<<' needs a mapping or a list of mappings")
                         continue
-                    merged.extend((k, v, False) for k, v, _ in self.merged_pairs(source))
+                    if id(source) in inside:
+                        raise _TooLarge(key, "a merge key '<<' merges a mapping into itself")
+                    if len(inside) > MAX_DEPTH:
+                        raise _TooLarge(key, f"merge keys nested deeper than {MAX_DEPTH} levels")
+                    found = self.merged_pairs(source, inside)
+                    self.count += len(found)
+                    if self.count > MAX_VALUES:
+                        raise _TooLarge(key, f"more than {MAX_VALUES} values (merge keys or aliases expanded)")
+                    merged.extend((k, v, False) for k, v, _ in found)
             else:
                 pairs.append((key, value, True))
         return merged + pairs
@@ -169,6 +181,10 @@ class _Converter:
                        f'write "{text}" in quotes for text, or true/false')
             return text
         if tag == _TAG + "int" and plain:
+            if _DECIMAL_INT.match(text) and len(text) > MAX_DIGITS:
+                self.error(node, f"a number of {len(text)} digits is too long (at most {MAX_DIGITS})",
+                           "write it in quotes if it is text")
+                return text
             if _DECIMAL_INT.match(text):
                 return int(text.replace("_", ""))
             self.error(node, f"'{text}' would be read as a non-decimal (octal, hex or base-60) number",
@@ -283,8 +299,31 @@ def parse_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
     return (None if converter.findings else doc), converter.findings
 
 
-def load_file(file: Path, display: str) -> tuple[Document | None, list[Finding]]:
-    """Load one data file; ``display`` is the path printed in findings."""
+def file_type_problem(file: Path, root: Path) -> str | None:
+    """Why ``file`` is not a data file the build may read, or None: it must be a regular file (not a
+    directory, FIFO, socket or device) and, with symbolic links resolved, lie inside the project ``root``."""
+    try:
+        mode = file.stat().st_mode
+        inside = file.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError) as exc:
+        return f"cannot read file: {getattr(exc, 'strerror', None) or exc}"
+    if not inside:
+        return "is a symbolic link to a file outside the project: data files must live in the project"
+    if stat.S_ISDIR(mode):
+        return "is a directory, not a data file"
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
+        return f"is {kind}, not a regular file"
+    return None
+
+
+def load_file(file: Path, display: str, root: Path | None = None) -> tuple[Document | None, list[Finding]]:
+    """Load one data file; ``display`` is the path printed in findings. With ``root``, a file that
+    :func:`file_type_problem` refuses is reported instead of read (a FIFO would block the build)."""
+    problem = file_type_problem(file, root) if root is not None else None
+    if problem:
+        return None, [Finding(display, 1, 1, f"file {problem}", "replace it by a regular YAML file")]
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:

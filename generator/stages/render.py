@@ -9,6 +9,8 @@ filters below, or as linked Markdown from the link stage for fields that are Mar
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import string
 from dataclasses import dataclass
@@ -42,11 +44,11 @@ def escape_attr(value: Any) -> str:
     return str(value).replace("\\", "").replace('"', "'").replace("\n", " ")
 
 
-def yaml_string(value: Any) -> str:
-    """A JSON string, which YAML front matter reads as the same string."""
-    import json
-
-    return json.dumps(str(value), ensure_ascii=False)
+def front_matter(value: Any) -> str:
+    """A front-matter value (``title:``, ``description:``): the theme writes these into ``<title>`` and
+    ``<meta name="description" content="...">`` unescaped, so the value is HTML-escaped (quotes too),
+    then written as a JSON string, which YAML reads as the same string."""
+    return json.dumps(html.escape(str(value), quote=True), ensure_ascii=False)
 
 
 def initial(title: str) -> str:
@@ -92,7 +94,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, yaml=yaml_string)
+    env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, front_matter=front_matter)
     env.globals.update(generated_mark=GENERATED_MARK, initial=initial)
     return env
 

@@ -8,14 +8,17 @@ docstring states the rule. :data:`RULES` lists them in the order they run, and
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, did_you_mean
-from ..model.records import Citation
-from ..project import ABBREVIATIONS_INCLUDE, GENERATED_MARK
 from ..model.fields import text_fields
+from ..model.records import Citation
+from ..project import ABBREVIATIONS_INCLUDE, is_generated, read_manifest
 from .link import explicit_links, iter_texts
 from .load import Document, Loc
 from .markdown import parse
@@ -440,16 +443,97 @@ def hand_written_pages_include_abbreviations(g: Glossary) -> Iterator[Finding]:
     abbreviation shows its expansion on hover there too (generated pages carry their own)."""
 
     content = g.root / "content"
+    manifest = read_manifest(content)
     for page in sorted(content.rglob("*.md")) if content.is_dir() else []:
         rel = page.relative_to(g.root).as_posix()
-        if rel.startswith("content/includes/"):
+        if rel.startswith("content/includes/") or not page.is_file():
+            continue
+        if is_generated(content, page.relative_to(content).as_posix(), manifest):
             continue
         text = page.read_text(encoding="utf-8", errors="replace")
-        if GENERATED_MARK in text or ABBREVIATIONS_INCLUDE in text:
+        if ABBREVIATIONS_INCLUDE in text:
             continue
         line = max(1, len(text.splitlines()))
         yield Finding(rel, line, 1, "hand-written page does not include the glossary's abbreviations",
                       f"add the line {ABBREVIATIONS_INCLUDE} at its end")
+
+
+SNIPPET_LINE = re.compile(r"^[ \t]*-+8<-+[ \t]+([\"'])(.+?)\1[ \t]*$")
+"""A snippet include in a hand-written page: ``--8<-- "name"`` (pymdownx.snippets' inline form)."""
+SNIPPET_BLOCK = re.compile(r"^[ \t]*-+8<-+[ \t]*$")
+
+
+def _content_entries(content: Path) -> Iterator[Path]:
+    """Every file and folder under ``content``, without following symbolic links."""
+    for folder, dirs, files in os.walk(content, followlinks=False):
+        for name in sorted(dirs) + sorted(files):
+            yield Path(folder) / name
+
+
+@rule
+def content_files_stay_inside_content(g: Glossary) -> Iterator[Finding]:
+    """Everything under content/ is a regular file or folder inside content/: no symbolic link leads out of
+    it, and no FIFO, socket or device sits in it (MkDocs and the snippets would read them)."""
+    content = g.root / "content"
+    if not content.is_dir():
+        return
+    inside = content.resolve()
+    for entry in _content_entries(content):
+        rel = entry.relative_to(g.root).as_posix()
+        try:
+            target, mode = entry.resolve(), entry.stat().st_mode
+        except (OSError, RuntimeError):
+            yield Finding(rel, 1, 1, "broken or looping symbolic link", "remove it")
+            continue
+        if not target.is_relative_to(inside):
+            yield Finding(rel, 1, 1, "symbolic link leads outside content/", "copy the file into content/ instead")
+        elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            yield Finding(rel, 1, 1, "not a regular file (a FIFO, socket or device)", "remove it")
+
+
+@rule
+def snippets_name_files_in_includes(g: Glossary) -> Iterator[Finding]:
+    """Every snippet a hand-written page includes (``--8<-- "name"``) is a regular file inside content/includes/
+    once symbolic links are resolved (the build would fail on a missing one, or read a file from elsewhere)."""
+    content = g.root / "content"
+    includes = (content / "includes").resolve()
+    manifest = read_manifest(content)
+    for page in sorted(content.rglob("*.md")) if content.is_dir() else []:
+        rel_page = page.relative_to(content).as_posix()
+        if not page.is_file() or page.is_symlink() or is_generated(content, rel_page, manifest):
+            continue
+        in_block = False
+        for number, line in enumerate(page.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
+            if SNIPPET_BLOCK.match(line):
+                in_block = not in_block
+                continue
+            match = SNIPPET_LINE.match(line)
+            name = match.group(2) if match else (line.strip() if in_block and line.strip() else None)
+            if name is None or name.startswith(";"):
+                continue
+            col = line.find(name) + 1
+            problem = _snippet_problem(includes, name)
+            if problem:
+                yield Finding(f"content/{rel_page}", number, col, f"snippet '{name}' {problem}",
+                              "snippets come from content/includes/ only")
+
+
+def _snippet_problem(includes: Path, name: str) -> str | None:
+    """Why ``name`` is not a snippet the build may include, or None."""
+    target = includes / name.split(":", 1)[0] if not re.match(r"^[a-z]+://", name) else None
+    if target is None:
+        return "is a URL: snippets are never downloaded"
+    try:
+        resolved = target.resolve()
+    except (OSError, RuntimeError):
+        return "cannot be resolved"
+    if not resolved.is_relative_to(includes):
+        return "leads outside content/includes/"
+    if not resolved.exists():
+        return "does not exist in content/includes/"
+    if not resolved.is_file():
+        return "is not a regular file"
+    return None
 
 
 PLACEHOLDER = re.compile(r"^\s*TODO\b")

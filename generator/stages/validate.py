@@ -178,11 +178,11 @@ def _display(root: Path, file: Path) -> str:
 
 def _load(root: Path, relative: str, findings: list[Finding], required: bool) -> Document | None:
     file = root / relative
-    if not file.exists():
+    if not file.exists() and not file.is_symlink():
         if required:
             findings.append(Finding(relative, 1, 1, "required data file is missing", f"create {relative}"))
         return None
-    doc, problems = load_file(file, _display(root, file))
+    doc, problems = load_file(file, _display(root, file), root)
     findings.extend(problems)
     return doc
 
@@ -193,7 +193,9 @@ def _stray_files(root: Path) -> list[Finding]:
     findings = []
     for file in sorted((root / "data").rglob("*")):
         rel = _display(root, file)
-        if file.is_dir() or rel.startswith(SCHEMA_DIR + "/") or rel in known or file.name.startswith("."):
+        if rel.startswith(SCHEMA_DIR + "/") or rel in known or file.name.startswith("."):
+            continue
+        if file.is_dir() and not file.is_symlink() and file.suffix != ".yaml":
             continue
         if file.parent.name in ("terms", "frameworks") and file.parent.parent == root / "data" and file.suffix == ".yaml":
             continue
@@ -232,7 +234,7 @@ def load_glossary(root: Path) -> tuple[Glossary, list[Finding]]:
     for folder, kind, model, records in (("terms", "term", Term, glossary.term_records),
                                          ("frameworks", "framework", Framework, glossary.framework_records)):
         for file in sorted((root / "data" / folder).glob("*.yaml")):
-            doc, problems = load_file(file, _display(root, file))
+            doc, problems = load_file(file, _display(root, file), root)
             findings.extend(problems)
             if doc and (record := _validate(model, doc, doc.data, (), findings)):
                 records.append(Record(record, doc))

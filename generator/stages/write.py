@@ -5,18 +5,22 @@ Contract:
 * a file is rewritten only when its bytes change (so MkDocs' live reload and ``git status``
   see only real changes);
 * the generator records what it wrote in ``content/.generated`` (one path a line) and deletes
-  only files listed there whose source is gone;
-* it refuses to overwrite a file it did not generate (a hand-written page), and says so.
+  only files listed there whose source is gone, that lie below ``content/`` and that carry the
+  generated mark on their first line (a manifest line such as ``../README.md`` is ignored);
+* it refuses to overwrite a file it did not generate (a hand-written page, even one that quotes
+  the mark), and says so.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding, GlossaryError
-from ..project import GENERATED_MARK, MANIFEST
+from ..project import MANIFEST, is_generated, read_manifest
 from .render import Page
 
 
@@ -33,29 +37,34 @@ class WriteStats:
         return f"pages written {len(self.written)}, unchanged {len(self.unchanged)}, removed {len(self.removed)}"
 
 
-def read_manifest(content: Path) -> set[str]:
-    """Paths (relative to content/) that the generator wrote last time."""
-    file = content / MANIFEST
-    if not file.exists():
-        return set()
-    return {line for line in file.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
-
-
-def _is_generated(file: Path, manifest: set[str], rel: str) -> bool:
-    if rel in manifest:
-        return True
-    try:
-        with file.open(encoding="utf-8") as handle:
-            return GENERATED_MARK in handle.read(4096)
-    except (OSError, UnicodeDecodeError):
-        return False
-
-
 def _atomic_write(file: Path, data: bytes) -> None:
+    """Write through a temporary file of a unique, short name beside ``file``, then rename it into place."""
     file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_name(f".{file.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, file)
+    handle, tmp = tempfile.mkstemp(dir=file.parent, prefix=".gen-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(tmp, file)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def remove_generated(content: Path) -> list[str]:
+    """Delete the generated pages under ``content`` (what ``make clean`` does): only files the manifest
+    lists that are below ``content`` and carry the generated mark; then the manifest itself."""
+    manifest = read_manifest(content)
+    removed = []
+    for rel in sorted(manifest):
+        if is_generated(content, rel, manifest):
+            (content / rel).unlink()
+            removed.append(rel)
+            _remove_empty_parents((content / rel).parent, content)
+    file = content / MANIFEST
+    if file.is_file() and not file.is_symlink():
+        file.unlink()
+    return removed
 
 
 def write_pages(content: Path, pages: list[Page]) -> WriteStats:
@@ -64,9 +73,15 @@ def write_pages(content: Path, pages: list[Page]) -> WriteStats:
     stats = WriteStats()
     conflicts = [
         Finding(f"{content.name}/{p.path}", 1, 1, "a hand-written page is in the way of a generated one",
-                "move or rename the hand-written page; generated pages are listed in content/.generated")
+                "move or rename the hand-written page; generated pages are listed in content/.generated "
+                "and carry the generated mark on their first line")
         for p in pages
-        if (content / p.path).exists() and not _is_generated(content / p.path, manifest, p.path)
+        if (content / p.path).exists() or (content / p.path).is_symlink()
+        if not is_generated(content, p.path, manifest)
+    ] + [
+        Finding(f"{content.name}/{p.path}", 1, 1, "a folder on the way to this generated page leads outside content/",
+                "replace the symbolic link by a real folder")
+        for p in pages if not (content / p.path).parent.resolve().is_relative_to(content.resolve())
     ]
     if conflicts:
         raise GlossaryError(conflicts)
@@ -81,7 +96,7 @@ def write_pages(content: Path, pages: list[Page]) -> WriteStats:
         stats.written.append(page.path)
     for rel in sorted(manifest - produced):
         file = content / rel
-        if file.is_file():
+        if is_generated(content, rel, manifest):
             file.unlink()
             stats.removed.append(rel)
             _remove_empty_parents(file.parent, content)
@@ -93,6 +108,6 @@ def write_pages(content: Path, pages: list[Page]) -> WriteStats:
 
 
 def _remove_empty_parents(folder: Path, stop: Path) -> None:
-    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
+    while folder != stop and folder.is_relative_to(stop) and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
