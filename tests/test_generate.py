@@ -85,7 +85,8 @@ def test_generate_never_overwrites_a_hand_written_page(project: Path) -> None:
         generate(project)
     assert err.value.findings[0].format() == (
         "content/glossary/index.md:1:1: a hand-written page is in the way of a generated one "
-        "(move or rename the hand-written page; generated pages are listed in content/.generated)")
+        "(move or rename the hand-written page; generated pages are listed in content/.generated "
+        "and carry the generated mark on their first line)")
     assert (project / "content/glossary/index.md").read_text() == mine
 
 

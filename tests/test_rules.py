@@ -72,13 +72,34 @@ CASES = [
     ("hand_written_pages_include_abbreviations", "content/about.md", '\n--8<-- "abbreviations.md"\n', "\n",
      "hand-written page does not include the glossary's abbreviations (add the line --8<-- \"abbreviations.md\" at its end)",
      None, 1),
+    ("markdown_fields_hold_only_allowed_markup", T, "related: [scaling-policy, red-teaming]",
+     "related: [scaling-policy, red-teaming]\ndefinitions_note: 'See [here](javascript:alert(1))'",
+     "definitions_note: link target 'javascript:alert(1)' is not allowed: use an https:// URL, or [[term-id]] for a glossary term",
+     1, 31),
+    ("snippets_name_files_in_includes", "content/about.md", '--8<-- "abbreviations.md"', '--8<-- "../../secret.txt"',
+     "snippet '../../secret.txt' leads outside content/includes/ (snippets come from content/includes/ only)", 0, 9),
     ("redirects_do_not_shadow_terms", "data/terms/scaling-policy.yaml", "category: policy", "category: policy\nredirect_from: [red-teaming]",
      "redirect_from: 'red-teaming' is a current term id (a redirect cannot replace a live page)", 1, 17),
 ]
 
 
 def test_every_rule_has_a_case() -> None:
-    assert {r.__name__ for r in rules.RULES} <= {c[0] for c in CASES}
+    assert {r.__name__ for r in rules.RULES} <= {c[0] for c in CASES} | set(FILE_CASES)
+
+
+FILE_CASES = {
+    # rules about files rather than text: (create the offending file, expected finding)
+    "content_files_stay_inside_content": (
+        lambda root: (root / "content" / "leak.md").symlink_to("/etc/hostname"),
+        "content/leak.md:1:1: symbolic link leads outside content/ (copy the file into content/ instead)"),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(FILE_CASES))
+def test_file_rule_reports_the_file(project: Path, rule: str) -> None:
+    create, expected = FILE_CASES[rule]
+    create(project)
+    assert expected in [f.format() for f in findings_of(project)]
 
 
 def test_every_rule_states_its_rule() -> None:

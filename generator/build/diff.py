@@ -76,7 +76,12 @@ def load_at(root: Path, rev: str, dest: Path) -> tuple[Glossary, list[Finding]]:
             raise GlossaryError([Finding(f"{rev}", 1, 1, f"git archive failed: {archive.stderr.decode().strip()}",
                                          "check the repository")])
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(dest, filter="data")
+            try:
+                tar.extractall(dest, filter="data")
+            except tarfile.FilterError as exc:  # an absolute or escaping symbolic link, a device...
+                name = exc.tarinfo.name
+                raise GlossaryError([Finding(f"{rev}:{name}", 1, 1, f"refusing to extract: {exc}",
+                                             "data files are regular files inside data/")]) from None
     else:  # no data/ at that revision: everything is new
         (dest / "data").mkdir()
     glossary, findings = load_glossary(dest)

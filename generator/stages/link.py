@@ -38,6 +38,7 @@ _PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\[\]\n]*\]\]|!?\[[^\[\]\n]*\]\([^()\
 construct again, so a failed match gives up at once and the scan stays linear (``"< "`` repeated a
 hundred thousand times does not make it quadratic)."""
 _WORD_CHAR = re.compile(r"[\w-]")
+_HAS_WORD = re.compile(r"[^\W_]")
 _GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)\{ data-preview \}")
 
 
@@ -143,15 +144,31 @@ class Linker:
         return f"[{label}]({self.url(tid)}){{ data-preview }}"
 
     def link(self, text: str, seen: set[str], own: str | None = None) -> LinkResult:
-        """Link ``text``; ``seen`` holds ids already linked in this section and is updated."""
+        """Link ``text``; ``seen`` holds ids already linked in this section and is updated.
+
+        One pass of each automaton over the whole text, with the protected spans masked out (so a
+        text of many small protected spans costs no more per character than prose)."""
         result = LinkResult("")
+        spans = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
+        events: list[tuple[int, int, str | None]] = []
+        if _HAS_WORD.search(text):
+            events += self._matches(_masked(text, spans) if spans else text)
+        events += [(start, stop, None) for start, stop in spans if text.startswith("[[", start)]
+        events.sort(key=lambda e: e[0])
         out: list[str] = []
         pos = 0
-        for protected in _PROTECTED.finditer(text):
-            out.append(self._link_plain(text[pos:protected.start()], seen, own, result))
-            out.append(self._explicit(protected.group(0), seen, own, result))
-            pos = protected.end()
-        out.append(self._link_plain(text[pos:], seen, own, result))
+        for start, stop, tid in events:
+            out.append(text[pos:start])
+            if tid is None:
+                out.append(self._explicit(text[start:stop], seen, own, result))
+            elif tid == own or tid in seen:
+                out.append(text[start:stop])
+            else:
+                seen.add(tid)
+                result.targets.add(tid)
+                out.append(self.link_to(tid, text[start:stop]))
+            pos = stop
+        out.append(text[pos:])
         result.text = "".join(out)
         return result
 
@@ -166,19 +183,17 @@ class Linker:
         result.targets.add(tid)
         return self.link_to(tid, match.group(2) or self.terms[tid].title)
 
-    def _link_plain(self, chunk: str, seen: set[str], own: str | None, result: LinkResult) -> str:
-        out: list[str] = []
-        pos = 0
-        for start, stop, tid in self._matches(chunk):
-            if tid == own or tid in seen:
-                continue
-            seen.add(tid)
-            result.targets.add(tid)
-            out.append(chunk[pos:start])
-            out.append(self.link_to(tid, chunk[start:stop]))
-            pos = stop
-        out.append(chunk[pos:])
-        return "".join(out)
+
+def _masked(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each span replaced by as many NUL characters (never part of a name, never a word character)."""
+    pieces: list[str] = []
+    pos = 0
+    for start, stop in spans:
+        pieces.append(text[pos:start])
+        pieces.append("\x00" * (stop - start))
+        pos = stop
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def strip_links(text: str) -> str:

@@ -52,6 +52,7 @@ SNIPPET_MARKER = re.compile(r"-+8<-+")
 """pymdownx.snippets' include marker (``--8<--``), in any of its lengths."""
 
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]*\]")
 _DESCRIBED = {
     "h1": "a heading", "h2": "a heading", "h3": "a heading", "h4": "a heading", "h5": "a heading",
     "h6": "a heading", "hr": "a horizontal rule", "pre": "a code block", "blockquote": "a block quote",
@@ -95,6 +96,10 @@ class Parsed:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+_FOOTNOTE_PROBLEM = Problem("footnotes ('[^1]: ...') are not allowed in data text: the site does not render "
+                            "them; cite the source in sources: instead", "[^")
 
 
 class _TreeBuilder(HTMLParser):
@@ -246,8 +251,7 @@ def _definition_problems(references: dict[str, object], abbreviations: dict[str,
     problems = []
     for name in references:
         if name.startswith("^"):
-            problems.append(Problem("footnotes ('[^1]: ...') are not allowed in data text: the site does not render "
-                                    "them; cite the source in sources: instead", "[^"))
+            problems.append(_FOOTNOTE_PROBLEM)
         else:
             problems.append(Problem("reference-style link definitions ('[name]: url') are not allowed in data text: "
                                     "write the link inline as [text](https://...)", "]:"))
@@ -263,11 +267,8 @@ def _walk(node: Element, kind: TextKind, top: bool = False) -> list[Problem]:
     paragraphs = 0
     for child in node.children:
         if isinstance(child, str):
-            if node.tag != "code" and _TAG_START.search(child):
-                found = _TAG_START.search(child)
-                assert found is not None
-                problems.append(Problem("an HTML tag is not allowed, even an unterminated one: "
-                                        "write Markdown, or put the tag in `code`", found.group()))
+            if node.tag != "code":
+                problems += _text_problems(child)
             continue
         if child.tag == "p":
             paragraphs += top
@@ -279,6 +280,19 @@ def _walk(node: Element, kind: TextKind, top: bool = False) -> list[Problem]:
             continue
         problems += _attribute_problems(child)
         problems += _walk(child, kind)
+    return problems
+
+
+def _text_problems(text: str) -> list[Problem]:
+    """What plain text (outside code) may not hold: the start of an HTML tag that did not become one
+    (unterminated), or a footnote reference, which the site would print as it is."""
+    problems = []
+    tag = _TAG_START.search(text)
+    if tag:
+        problems.append(Problem("an HTML tag is not allowed, even an unterminated one: "
+                                "write Markdown, or put the tag in `code`", tag.group()))
+    if _FOOTNOTE.search(text):
+        problems.append(_FOOTNOTE_PROBLEM)
     return problems
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import jinja2
 
-from ..project import GENERATED_MARK
+from ..project import ABBREVIATIONS_FILE, GENERATED_MARK
 from .link import Links, whole_word_matches
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .validate import Glossary
@@ -180,7 +180,7 @@ def render_pages(g: Glossary, links: Links) -> list[Page]:
         Page("frameworks/index.md", env.get_template("frameworks.md.j2").render(ctx)),
         Page("frameworks/compare.md", env.get_template("compare.md.j2").render(ctx)),
         Page("chapters/index.md", env.get_template("chapters.md.j2").render(ctx)),
-        Page("includes/abbreviations.md", env.get_template("abbreviations.md.j2").render(ctx)),
+        Page(f"includes/{ABBREVIATIONS_FILE}", env.get_template("abbreviations.md.j2").render(ctx)),
     ]
     term_template = env.get_template("term.md.j2")
     for tid, record in ctx["term_records"].items():

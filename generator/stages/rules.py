@@ -18,7 +18,7 @@ from typing import Any
 from ..findings import Finding, did_you_mean
 from ..model.fields import text_fields
 from ..model.records import Citation
-from ..project import ABBREVIATIONS_INCLUDE, is_generated, read_manifest
+from ..project import ABBREVIATIONS_FILE, ABBREVIATIONS_INCLUDE, carries_generated_mark, is_generated, read_manifest
 from .link import explicit_links, iter_texts
 from .load import Document, Loc
 from .markdown import parse
@@ -443,15 +443,12 @@ def hand_written_pages_include_abbreviations(g: Glossary) -> Iterator[Finding]:
     abbreviation shows its expansion on hover there too (generated pages carry their own)."""
 
     content = g.root / "content"
-    manifest = read_manifest(content)
     for page in sorted(content.rglob("*.md")) if content.is_dir() else []:
         rel = page.relative_to(g.root).as_posix()
         if rel.startswith("content/includes/") or not page.is_file():
             continue
-        if is_generated(content, page.relative_to(content).as_posix(), manifest):
-            continue
         text = page.read_text(encoding="utf-8", errors="replace")
-        if ABBREVIATIONS_INCLUDE in text:
+        if carries_generated_mark(text) or ABBREVIATIONS_INCLUDE in text:
             continue
         line = max(1, len(text.splitlines()))
         yield Finding(rel, line, 1, "hand-written page does not include the glossary's abbreviations",
@@ -530,7 +527,7 @@ def _snippet_problem(includes: Path, name: str) -> str | None:
     if not resolved.is_relative_to(includes):
         return "leads outside content/includes/"
     if not resolved.exists():
-        return "does not exist in content/includes/"
+        return None if resolved == includes / ABBREVIATIONS_FILE else "does not exist in content/includes/"
     if not resolved.is_file():
         return "is not a regular file"
     return None

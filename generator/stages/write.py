@@ -51,6 +51,15 @@ def _atomic_write(file: Path, data: bytes) -> None:
         raise
 
 
+def _holds(file: Path, text: str) -> bool:
+    """Whether ``file`` is a regular file that already holds exactly ``text`` (writing it would change nothing,
+    so a lost manifest blocks nothing)."""
+    try:
+        return file.is_file() and not file.is_symlink() and file.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
+
+
 def remove_generated(content: Path) -> list[str]:
     """Delete the generated pages under ``content`` (what ``make clean`` does): only files the manifest
     lists that are below ``content`` and carry the generated mark; then the manifest itself."""
@@ -77,7 +86,7 @@ def write_pages(content: Path, pages: list[Page]) -> WriteStats:
                 "and carry the generated mark on their first line")
         for p in pages
         if (content / p.path).exists() or (content / p.path).is_symlink()
-        if not is_generated(content, p.path, manifest)
+        if not is_generated(content, p.path, manifest) and not _holds(content / p.path, p.text)
     ] + [
         Finding(f"{content.name}/{p.path}", 1, 1, "a folder on the way to this generated page leads outside content/",
                 "replace the symbolic link by a real folder")
