@@ -100,16 +100,23 @@ def safe_site_dir(root: Path, site: Path | None = None) -> list[Finding]:
         except SiteDirError as exc:
             return [Finding(MKDOCS_YML, *where, str(exc), "set site_dir to a directory of its own, such as site")]
     site = site.resolve()
+    shown = _shown(root, site)
     if overlaps_project(root, site):
-        return [Finding(MKDOCS_YML, *where, f"refusing to build into {site}: it holds the project's own files",
+        return [Finding(MKDOCS_YML, *where, f"refusing to build into {shown}: it holds the project's own files",
                         "set site_dir to a directory of its own, such as site")]
     if site.exists() and not site.is_dir():
-        return [Finding(MKDOCS_YML, *where, f"refusing to replace {site}: it is a file, not a site",
+        return [Finding(MKDOCS_YML, *where, f"refusing to replace {shown}: it is a file, not a site",
                         "move the file away, or choose another site_dir")]
     if site.exists() and any(site.iterdir()) and not (site / SITE_MARKER).exists():
-        return [Finding(MKDOCS_YML, *where, f"refusing to replace {site}: it is not empty and was not built here",
+        return [Finding(MKDOCS_YML, *where, f"refusing to replace {shown}: it is not empty and was not built here",
                         f"empty it, or choose another site_dir (built sites carry {SITE_MARKER})")]
     return []
+
+
+def _shown(root: Path, site: Path) -> str:
+    """The output folder as the reader wrote it: relative to the project when inside it."""
+    root = root.resolve()
+    return site.relative_to(root).as_posix() or "." if site.is_relative_to(root) else str(site)
 
 
 def _site_dir_mark(root: Path) -> tuple[int, int]:

@@ -56,7 +56,7 @@ _FOOTNOTE = re.compile(r"\[\^[^\]\s]*\]")
 _DESCRIBED = {
     "h1": "a heading", "h2": "a heading", "h3": "a heading", "h4": "a heading", "h5": "a heading",
     "h6": "a heading", "hr": "a horizontal rule", "pre": "a code block", "blockquote": "a block quote",
-    "table": "a table", "img": "an image", "div": "a block (admonition or details)",
+    "table": "a table", "img": "an image", "div": "a block (code fence, admonition or details)",
     "details": "a collapsible block", "abbr": "an abbreviation", "ul": "a list", "ol": "a list",
     "li": "a list", "br": "a line break", "p": "a second paragraph",
 }
@@ -205,10 +205,17 @@ def parse(text: str, kind: TextKind) -> Parsed:
     problems += _definition_problems(references, abbreviations)
     if one_line:
         tree, problems = _list_item(tree, kind, problems)
-        if "{" in text:
-            problems += _table_cell_problems(text)
-    problems += _walk(tree, kind, top=True)
+    if "{" in text and "\n" not in text:
+        problems += _table_cell_problems(text)
+    problems += [_as_raw_html(p, text) for p in _walk(tree, kind, top=True)]
     return Parsed(tree, tuple(dict.fromkeys(problems)))
+
+
+def _as_raw_html(problem: Problem, text: str) -> Problem:
+    """An image written as an ``<img>`` tag is raw HTML, and is reported as such."""
+    if problem.near == "![" and "![" not in text:
+        return Problem("raw HTML is not allowed: write Markdown, or describe the tag in `code`", "<img")
+    return problem
 
 
 def _table_cell_problems(text: str) -> list[Problem]:
