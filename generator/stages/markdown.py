@@ -186,6 +186,38 @@ def as_rendered(text: str) -> str:
     return EXPLICIT_LINK.sub(lambda m: f"[{m.group(2) or m.group(1)}](https://term.invalid/{m.group(1).strip()})", text)
 
 
+_SPECIAL = re.compile(r"[\\`{}\[\]<>#|=~^&]")
+_BLOCK_START = re.compile(r"[ \t\d+\-*_>#=|!?:~]")
+_LIST_ITEM = re.compile(r"- (?=\S)")
+_SIMPLE_TERM_LINK = re.compile(r"\[\[[a-z0-9-]+(?:\|([^\[\]\n]+))?\]\]")
+
+
+def is_plain_prose(text: str, lists: bool = True) -> bool:
+    """Whether Markdown renders ``text`` as nothing but paragraphs, emphasis and (with ``lists``) flat
+    ``- item`` lists of its own words, its ``[[term-id|label]]`` links read as their labels: none of the
+    other special characters of Markdown or the site's extensions, no line that starts with a space, a
+    digit or a block marker (quote, heading, rule, table, admonition, details, definition), no hard line
+    break. :func:`problems` trusts it without rendering; a property test holds it to :func:`parse`."""
+    if "[[" in text:
+        text = _SIMPLE_TERM_LINK.sub(lambda m: m.group(1) or "x", text)
+    if _SPECIAL.search(text) or "  \n" in text or text.endswith("  "):
+        return False
+    for line in text.split("\n"):
+        if lists and _LIST_ITEM.match(line):
+            line = line[2:]
+        if _BLOCK_START.match(line):
+            return False
+    return True
+
+
+def problems(text: str, kind: TextKind) -> tuple[Problem, ...]:
+    """What :func:`parse` would find, without rendering prose that cannot hold markup (most data text)."""
+    if (kind == "markdown" and is_plain_prose(text)) or (
+            kind == "inline" and "\n" not in text and is_plain_prose(text, lists=False)):
+        return ()
+    return parse(text, kind).problems
+
+
 def parse(text: str, kind: TextKind) -> Parsed:
     """Render ``text`` as the site would and walk the result; every problem its ``kind`` does not allow."""
     problems: list[Problem] = []

@@ -21,7 +21,7 @@ from ..model.records import Citation
 from ..project import ABBREVIATIONS_FILE, ABBREVIATIONS_INCLUDE, carries_generated_mark, is_generated, read_manifest
 from .link import explicit_links, iter_texts
 from .load import Document, Loc
-from .markdown import parse
+from .markdown import problems
 from .validate import Glossary, Record, dotted
 
 Rule = Callable[[Glossary], Iterable[Finding]]
@@ -412,7 +412,7 @@ def markdown_fields_hold_only_allowed_markup(g: Glossary) -> Iterator[Finding]:
         for loc, kind, text in text_fields(record.model):
             if kind == "plain":
                 continue
-            for problem in parse(text, kind).problems:
+            for problem in problems(text, kind):
                 mark = record.doc.find_text(record.base + loc, problem.near) if problem.near else record.doc.mark(
                     record.base + loc)
                 yield Finding(record.doc.path, mark.line, mark.col, f"{dotted(loc)}: {problem.message}")
