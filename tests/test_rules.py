@@ -78,6 +78,9 @@ CASES = [
      1, 31),
     ("snippets_name_files_in_includes", "content/about.md", '--8<-- "abbreviations.md"', '--8<-- "../../secret.txt"',
      "snippet '../../secret.txt' leads outside content/includes/ (snippets come from content/includes/ only)", 0, 9),
+    ("urls_and_anchors_are_unique", "data/frameworks/alpha.yaml", "  - id: bio-1", "  - id: al-2",
+     "thresholds[0].id: 'al-2' gives the address /frameworks/alpha/#al-2, which data/frameworks/alpha.yaml:27:11 "
+     "already has (choose another id)", 0, 9),
     ("redirects_do_not_shadow_terms", "data/terms/scaling-policy.yaml", "category: policy", "category: policy\nredirect_from: [red-teaming]",
      "redirect_from: 'red-teaming' is a current term id (a redirect cannot replace a live page)", 1, 17),
 ]

@@ -576,3 +576,74 @@ def test_refused_build_changes_nothing_outside_site(project: Path) -> None:
     before = _tree(project)
     assert main(["build", "--root", str(project)]) == 1
     assert _tree(project) == before
+
+
+# --- 7: one registry of URLs and anchors; reserved names; version anchors from names ---------------------------
+
+A = "data/frameworks/alpha.yaml"
+
+
+def _rename_framework(root: Path, new: str) -> None:
+    (root / A).write_text((root / A).read_text().replace("id: alpha\n", f"id: {new}\n"), encoding="utf-8")
+    (root / A).rename(root / f"data/frameworks/{new}.yaml")
+    for rel in ("data/terms/safety-level.yaml", "data/crosswalk.yaml"):
+        text = (root / rel).read_text(encoding="utf-8")
+        (root / rel).write_text(text.replace("framework: alpha", f"framework: {new}").replace("alpha/", f"{new}/"),
+                                encoding="utf-8")
+
+
+@pytest.mark.parametrize("new, expected", [
+    ("index", "data/frameworks/index.yaml:1:5: id: 'index' is reserved: a framework page with it would replace "
+              "the folder's own page (choose another id)"),
+    ("compare", "data/frameworks/compare.yaml:1:5: id: 'compare' gives the address /frameworks/compare/, which a "
+                "page or heading of the site already has (choose another id)"),
+])
+def test_framework_ids_that_take_a_site_page_are_refused(project: Path, new: str, expected: str) -> None:
+    _rename_framework(project, new)
+    assert expected in [f.format() for f in findings_of(project)]
+
+
+def test_term_and_chapter_ids_index_are_refused(project: Path) -> None:
+    (project / T).write_text((project / T).read_text().replace("id: scaling-policy", "id: index"), encoding="utf-8")
+    (project / T).rename(project / "data/terms/index.yaml")
+    edit(project, "data/chapters.yaml", "id: ch1-basics", "id: index")
+    found = [f.format() for f in findings_of(project)]
+    assert ("data/terms/index.yaml:1:5: id: 'index' is reserved: a term page with it would replace the folder's "
+            "own page (choose another id)") in found
+    assert any(f.startswith("data/chapters.yaml:2:9: id: 'index' is reserved: a chapter page") for f in found), found
+
+
+@pytest.mark.parametrize("old, new, line, col, anchor, owner", [
+    ("  - id: bio-1", "  - id: al-2", 35, 9, "al-2", "data/frameworks/alpha.yaml:27:11"),
+    ("  - id: bio-1", "  - id: levels", 35, 9, "levels", "a page or heading of the site"),
+    ("  - id: bio-1", "  - id: sources", 35, 9, "sources", "a page or heading of the site"),
+    ("  - id: bio-1", "  - id: version-2-0", 35, 9, "version-2-0", "data/frameworks/alpha.yaml:12:14"),
+    ("    - id: al-1", "    - id: versions", 19, 11, "versions", "a page or heading of the site"),
+    ("    - id: al-1", "    - id: alpha-scaling-policy", 19, 11, "alpha-scaling-policy", "data/frameworks/alpha.yaml:2:8"),
+])
+def test_anchors_that_collide_are_refused_at_their_line(project: Path, old: str, new: str, line: int, col: int,
+                                                        anchor: str, owner: str) -> None:
+    text = (project / A).read_text(encoding="utf-8").replace(old, new, 1)
+    text = text.replace("requires: al-2", "requires: al-2") if "al-1" not in old else text.replace("requires: al-1", "")
+    (project / A).write_text(text, encoding="utf-8")
+    found = [f.format() for f in findings_of(project)]
+    where = "thresholds[0].id" if "bio-1" in old else "scale.levels[0].id"
+    assert (f"{A}:{line}:{col}: {where}: '{anchor}' gives the address /frameworks/alpha/#{anchor}, which {owner} "
+            "already has (choose another id)") in found, found
+
+
+def test_version_anchors_come_from_names_and_survive_an_inserted_version(project: Path) -> None:
+    from generator.stages.addresses import version_anchor
+
+    assert [version_anchor(v) for v in ("2.0", "2.1", "21", "v3 (draft)")] == [
+        "version-2-0", "version-2-1", "version-21", "version-v3-draft"]
+    page = project / "content" / "frameworks" / "alpha.md"
+    generate(project)
+    before = page.read_text(encoding="utf-8")
+    edit(project, A, '  - version: "2.0"', '  - version: "1.5"\n    date: 2023-09-01\n    source: alpha-policy\n'
+                                           '  - version: "2.0"')
+    generate(project)
+    after = page.read_text(encoding="utf-8")
+    for anchor in ("{ #version-1-0 }", "{ #version-2-0 }"):
+        assert anchor in before and anchor in after
+    assert "{ #version-1-5 }" in after and "#version-3" not in after

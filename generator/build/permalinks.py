@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..project import PERMALINKS_MANIFEST
+from ..stages.addresses import FIXED_PAGES, version_anchor
 from ..stages.validate import Glossary
 from .redirects import redirects
 
@@ -30,8 +31,6 @@ HEADER = f"""\
 # drop a URL only on purpose, by re-running: {UPDATE_COMMAND}.
 """
 
-# Pages that every build has, whatever the data.
-FIXED_PAGES = ("/", "/about/", "/glossary/", "/frameworks/", "/frameworks/compare/", "/references/", "/chapters/")
 
 
 def permalinks(g: Glossary) -> set[str]:
@@ -43,6 +42,7 @@ def permalinks(g: Glossary) -> set[str]:
         if fw.scale:
             urls.update(f"/frameworks/{fw.id}/#{level.id}" for level in fw.scale.levels)
         urls.update(f"/frameworks/{fw.id}/#{t.id}" for t in fw.thresholds)
+        urls.update(f"/frameworks/{fw.id}/#{version_anchor(v.version)}" for v in fw.versions)
     urls.update(f"/references/#{ref}" for ref in g.references)
     for chapter in g.chapters:
         urls.add(f"/chapters/{chapter.id}/")

@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 
 from ..project import ABBREVIATIONS_FILE, GENERATED_MARK
+from .addresses import version_anchor
 from .link import Links, whole_word_matches
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .validate import Glossary
@@ -95,7 +96,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, front_matter=front_matter)
-    env.globals.update(generated_mark=GENERATED_MARK, initial=initial)
+    env.globals.update(generated_mark=GENERATED_MARK, initial=initial, version_anchor=version_anchor)
     return env
 
 

@@ -19,6 +19,7 @@ from ..findings import Finding, did_you_mean
 from ..model.fields import text_fields
 from ..model.records import Citation
 from ..project import ABBREVIATIONS_FILE, ABBREVIATIONS_INCLUDE, carries_generated_mark, is_generated, read_manifest
+from .addresses import RESERVED_IDS, Address, addresses
 from .link import explicit_links, iter_texts
 from .load import Document, Loc
 from .markdown import problems
@@ -420,6 +421,40 @@ def markdown_fields_hold_only_allowed_markup(g: Glossary) -> Iterator[Finding]:
 
 def _records_with_markdown(g: Glossary) -> list[Record[Any]]:
     return [*g.term_records, *g.framework_records, *([g.crosswalk_record] if g.crosswalk_record else [])]
+
+
+@rule
+def urls_and_anchors_are_unique(g: Glossary) -> Iterator[Finding]:
+    """No term, framework or chapter is called ``index``, and no id takes a page or anchor that the site
+    already generates (``stages/addresses.py``): a framework called ``compare``, a threshold with a level's
+    id, or an anchor such as ``levels``, ``sources`` or ``version-2-0`` would replace a page or shift an anchor."""
+    for records, what in ((g.term_records, "term"), (g.framework_records, "framework"), (g.chapter_records, "chapter")):
+        for record in records:
+            if record.model.id in RESERVED_IDS:
+                yield record.finding("id", message=f"id: '{record.model.id}' is reserved: a {what} page with it "
+                                     "would replace the folder's own page", hint="choose another id")
+    seen: dict[str, Address] = {}
+    for address in addresses(g):
+        first = seen.setdefault(address.url, address)
+        if first is address or address.record is None or _reported_elsewhere(first, address):
+            continue
+        yield address.record.finding(*address.loc, message=f"{dotted(address.loc)}: '{address.anchor or address.record.model.id}' "
+                                     f"gives the address {address.url}, which {_owner(first)} already has",
+                                     hint="choose another id")
+
+
+def _reported_elsewhere(first: Address, second: Address) -> bool:
+    """Duplicates that other rules report: two records with one id, two items of one list."""
+    if first.loc == second.loc == ("id",) and first.anchor == second.anchor == "":
+        return True
+    return first.record is second.record and first.loc[:-2] == second.loc[:-2] and bool(first.loc)
+
+
+def _owner(address: Address) -> str:
+    if address.record is None:
+        return "a page or heading of the site"
+    mark = address.record.doc.mark(address.record.base + address.loc)
+    return f"{address.record.doc.path}:{mark.line}:{mark.col}"
 
 
 @rule
