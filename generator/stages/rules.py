@@ -438,9 +438,9 @@ def urls_and_anchors_are_unique(g: Glossary) -> Iterator[Finding]:
         first = seen.setdefault(address.url, address)
         if first is address or address.record is None or _reported_elsewhere(first, address):
             continue
-        yield address.record.finding(*address.loc, message=f"{dotted(address.loc)}: '{address.anchor or address.record.model.id}' "
-                                     f"gives the address {address.url}, which {_owner(first)} already has",
-                                     hint="choose another id")
+        claimed = address.anchor or address.record.model.id
+        yield address.record.finding(*address.loc, message=f"{dotted(address.loc)}: '{claimed}' gives the address "
+                                     f"{address.url}, which {_owner(first)} already has", hint="choose another id")
 
 
 def _reported_elsewhere(first: Address, second: Address) -> bool:
