@@ -633,7 +633,33 @@ def measure_linker(runs: int, megabytes: float = 1.0) -> dict[str, Any]:
             times.append(time.perf_counter() - start)
         result[f"terms_{n}_s"] = median(times)
     result["ratio"] = result["terms_5000_s"] / result["terms_100_s"]
+    result["hostile"] = measure_hostile_linking(Linker(terms(100), term_url), "".join(sections), runs)
     return result
+
+
+HOSTILE_UNITS = ("< ", "[[ ", "[a](", "[x] ", "` x", "[a](b){ ", "https://a ", "<a ", "[[a]]")
+"""Texts that once made the linker quadratic (a 600 KB definition of "< " took 236 s), each repeated."""
+HOSTILE_LIMIT = 3.0
+"""Link time per MiB of any text, at most this many times that of ordinary prose."""
+
+
+def measure_hostile_linking(linker: Any, prose: str, runs: int) -> dict[str, Any]:
+    """Seconds per MiB of the linker on ordinary prose and on each hostile text of the same size (best of ``runs``)."""
+    def per_mib(text: str) -> float:
+        best = min(_timed(lambda: linker.link(text, set())) for _ in range(runs))
+        return best / (len(text.encode("utf-8")) / MIB)
+
+    prose_s = per_mib(prose)
+    hostile = {unit: per_mib((unit * (len(prose) // len(unit) + 1))[:len(prose)]) for unit in HOSTILE_UNITS}
+    worst = max(hostile, key=hostile.__getitem__)
+    return {"prose_s_per_mib": prose_s, "s_per_mib": hostile, "worst": worst,
+            "worst_ratio": hostile[worst] / prose_s}
+
+
+def _timed(func: Any) -> float:
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
 
 
 def table(rows: list[dict[str, Any]], rebuild: dict[str, Any] | None, search: dict[str, Any] | None) -> str:
@@ -773,6 +799,13 @@ def main(argv: list[str] | None = None) -> int:
               f"{search['load_to_first_result_s']:.2f}s (limit 1 s)")
     print(f"linker on {linker['text_bytes'] / MIB:.1f} MiB of text: {linker['terms_100_s']:.3f}s with 100 terms, "
           f"{linker['terms_5000_s']:.3f}s with 5,000 terms: ratio {linker['ratio']:.2f} (near 1: independent of the terms)")
+    hostile = linker["hostile"]
+    ok = hostile["worst_ratio"] <= HOSTILE_LIMIT
+    checks.append({"target": "link time per MiB, worst hostile text / prose", "value": round(hostile["worst_ratio"], 2),
+                   "limit": HOSTILE_LIMIT, "pass": ok, "detail": f"worst {hostile['worst']!r} repeated"})
+    print(f"{'PASS' if ok else 'FAIL'}  link time per MiB, worst hostile text / prose: {hostile['worst_ratio']:.2f} "
+          f"(limit {HOSTILE_LIMIT:g}) - {hostile['prose_s_per_mib']:.3f} s/MiB on prose, "
+          f"{hostile['s_per_mib'][hostile['worst']]:.3f} s/MiB on {hostile['worst']!r} repeated")
     print(f"\nbenchmark took {elapsed:.0f}s")
     import generator
 

@@ -221,6 +221,10 @@ CASES += [
     ("reference-url-quote", "data/references.yaml", REFS.replace("https://example.org/beta", "'https://example.org/\"onmouseover=x'"), "data/references.yaml:14:10: references[1].url: 'https://example.org/\"onmouseover=x' is not an http(s) URL (made of URL characters: no spaces, quotes or backslashes)"),
     ("reference-url-space", "data/references.yaml", REFS.replace("https://example.org/beta", "'https://example.org/a b'"), "data/references.yaml:14:10: references[1].url: 'https://example.org/a b' is not an http(s) URL (made of URL characters: no spaces, quotes or backslashes)"),
     # Issue 10: crashes and hangs
+    ("definition-too-long", T, term(definition=_d("word " * 1300)), "data/terms/scaling-policy.yaml:5:13: definition: is 6500 characters long, over the limit of 6000: split or shorten it"),
+    ("too-much-markup", T, term(definition=_d("a &amp; b " * 70)), "data/terms/scaling-policy.yaml:5:13: definition: more than 60 links, tags or other markup characters ([ < { & \\) in one text: split it or simplify it"),
+    ("lists-nested-too-deeply", T, term(definition=_d("1. " * 2000)), "data/terms/scaling-policy.yaml:5:13: definition: nested too deeply to render (lists in lists?): flatten the text"),
+    ("quadratic-linker-text", T, term(definition=_d("< " * 2900)), "data/terms/scaling-policy.yaml:5:13: definition: more than 60 links, tags or other markup characters ([ < { & \\) in one text: split it or simplify it"),
     ("self-merge", T, GOOD_TERM + "x: &a\n  <<: *a\n  y: 1\n", "data/terms/scaling-policy.yaml:11:3: document is too large: a merge key '<<' merges a mapping into itself (split or simplify the data)"),
     ("nested-merges", T, GOOD_TERM + "m0: &m0 {a: 1, b: 2, c: 3, d: 4}\n" + "".join(
         f"m{i}: &m{i}\n  <<: [" + ", ".join([f"*m{i - 1}"] * 8) + "]\n" for i in range(1, 12)), "data/terms/scaling-policy.yaml:14:3: document is too large: more than 200000 values (merge keys or aliases expanded) (split or simplify the data)"),

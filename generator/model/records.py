@@ -62,8 +62,21 @@ def _check_plain(value: str) -> str:
     return value
 
 
+MAX_INLINE = 1_000
+MAX_MARKDOWN = 6_000
+"""Lengths of the Markdown kinds, in characters: long enough for any glossary text (the longest is under
+2,000), short enough that rendering one stays fast whatever it holds."""
+
+
+def _check_length(value: str, limit: int) -> str:
+    if len(value) > limit:
+        raise ValueError(f"is {len(value)} characters long, over the limit of {limit}: split or shorten it")
+    return value
+
+
 def _check_inline(value: str) -> str:
     """One non-empty line; the markup it may hold is checked by parsing it (stages/markdown.py)."""
+    _check_length(value, MAX_INLINE)
     if "\n" in value or "\r" in value:
         raise ValueError("must be a single line: inline Markdown has no paragraphs")
     if not value.strip():
@@ -73,6 +86,7 @@ def _check_inline(value: str) -> str:
 
 def _check_markdown(value: str) -> str:
     """Non-empty; the markup it may hold is checked by parsing it (stages/markdown.py)."""
+    _check_length(value, MAX_MARKDOWN)
     if not value.strip():
         raise ValueError("must not be empty")
     return _check_characters(value)

@@ -31,7 +31,7 @@ from ..model.records import Framework, Term
 if TYPE_CHECKING:
     from .validate import Glossary, Record
 
-EXPLICIT = re.compile(r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
+EXPLICIT = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+))?\]\]")
 _PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\[\]\n]*\]\]|!?\[[^\[\]\n]*\]\([^()\n]*\)(\{[^{}\n]*\})?"
                         r"|<[^<>\n]*>|https?://[^\s)]+")
 """Spans the linker leaves alone. Each repeated part stops at the next character that could open the same
@@ -149,6 +149,9 @@ class Linker:
         One pass of each automaton over the whole text, with the protected spans masked out (so a
         text of many small protected spans costs no more per character than prose)."""
         result = LinkResult("")
+        if not self._may_link(text):
+            result.text = text
+            return result
         spans = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
         events: list[tuple[int, int, str | None]] = []
         if _HAS_WORD.search(text):
@@ -171,6 +174,13 @@ class Linker:
         out.append(text[pos:])
         result.text = "".join(out)
         return result
+
+    def _may_link(self, text: str) -> bool:
+        """Whether ``text`` holds a name of a term or an explicit link to a known term (one pass of each
+        automaton, before any span is looked at: text without either is returned as it is)."""
+        if "[[" in text and any(m.group(1).strip() in self.terms for m in EXPLICIT.finditer(text)):
+            return True
+        return bool(_HAS_WORD.search(text)) and bool(self._matches(text))
 
     def _explicit(self, chunk: str, seen: set[str], own: str | None, result: LinkResult) -> str:
         match = EXPLICIT.fullmatch(chunk)

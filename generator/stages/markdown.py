@@ -48,11 +48,11 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {"a": frozenset({"href", "title"
 SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?([/?#][A-Za-z0-9._~%!$&()*+,;=:@/?#-]*)?\Z")
 """The only link targets data may hold: absolute http(s) URLs made of URL characters (no spaces, no backslashes)."""
 
-SNIPPET_MARKER = re.compile(r"-+8<-+")
+SNIPPET_MARKER = re.compile(r"(?<!-)-+8<-+")
 """pymdownx.snippets' include marker (``--8<--``), in any of its lengths."""
 
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
-_FOOTNOTE = re.compile(r"\[\^[^\]\s]*\]")
+_FOOTNOTE = re.compile(r"\[\^[^\[\]\s]*\]")
 _DESCRIBED = {
     "h1": "a heading", "h2": "a heading", "h3": "a heading", "h4": "a heading", "h5": "a heading",
     "h6": "a heading", "hr": "a horizontal rule", "pre": "a code block", "blockquote": "a block quote",
@@ -177,7 +177,7 @@ def _renderer() -> _Renderer:
     return _RENDERER[0]
 
 
-EXPLICIT_LINK = re.compile(r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
+EXPLICIT_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+))?\]\]")
 """``[[term-id]]`` or ``[[term-id|label]]``: a link to a glossary term (the link stage resolves it)."""
 
 
@@ -218,8 +218,28 @@ def problems(text: str, kind: TextKind) -> tuple[Problem, ...]:
     return parse(text, kind).problems
 
 
+MAX_MARKUP = 60
+"""At most this many of the characters that open Markdown constructs (``[ < { & \\``) in one field:
+Python-Markdown's time grows with their number times the text's length, and no glossary text needs more."""
+_MARKUP = re.compile(r"[\[<{&\\]")
+
+
 def parse(text: str, kind: TextKind) -> Parsed:
-    """Render ``text`` as the site would and walk the result; every problem its ``kind`` does not allow."""
+    """Render ``text`` as the site would and walk the result; every problem its ``kind`` does not allow.
+    Text with more than :data:`MAX_MARKUP` markup characters, or nested too deeply to render, is refused
+    unrendered."""
+    if len(_MARKUP.findall(text)) > MAX_MARKUP:
+        return Parsed(Element("div", children=(text,)), (Problem(
+            f"more than {MAX_MARKUP} links, tags or other markup characters ([ < {{ & \\) in one text: "
+            "split it or simplify it"),))
+    try:
+        return _parse(text, kind)
+    except RecursionError:
+        return Parsed(Element("div", children=(text,)), (Problem("nested too deeply to render (lists in lists?): "
+                                                                 "flatten the text"),))
+
+
+def _parse(text: str, kind: TextKind) -> Parsed:
     problems: list[Problem] = []
     marker = SNIPPET_MARKER.search(text)
     if marker:
