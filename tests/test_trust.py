@@ -229,7 +229,7 @@ MARKDOWN_CASES = [
                                          "lists; the page supplies the headings"),
     ("markdown", "> quoted", "a block quote (<blockquote>) is not allowed in a Markdown text: write paragraphs and "
                              "lists; the page supplies the headings"),
-    ("markdown", "!!! danger\n    boo", "a block (admonition or details) (<div>) is not allowed in a Markdown text: "
+    ("markdown", "!!! danger\n    boo", "a block (code fence, admonition or details) (<div>) is not allowed in a Markdown text: "
                                        "write paragraphs and lists; the page supplies the headings"),
     ("inline", "# x", "a heading (<h1>) is not allowed in one line of inline Markdown: inline Markdown allows "
                       "emphasis, code and links only"),

@@ -235,8 +235,14 @@ def parse(text: str, kind: TextKind) -> Parsed:
     try:
         return _parse(text, kind)
     except RecursionError:
+        _RENDERER.clear()  # a renderer interrupted mid-way is not reused
         return Parsed(Element("div", children=(text,)), (Problem("nested too deeply to render (lists in lists?): "
                                                                  "flatten the text"),))
+    except Exception as exc:  # Python-Markdown itself fails on some inputs (ValueError, IndexError...)
+        _RENDERER.clear()
+        return Parsed(Element("div", children=(text,)), (Problem(
+            f"Markdown cannot render this text ({type(exc).__name__}), and the site build would fail on it: "
+            "simplify the markup"),))
 
 
 def _parse(text: str, kind: TextKind) -> Parsed:
