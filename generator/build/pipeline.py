@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..findings import Finding, GlossaryError
 from ..project import CONTENT_DIR, SITE_MARKER, project_folders, site_dir_of
+from ..stages.address import release_problems
 from ..stages.check import checked_glossary
 from ..stages.link import link_glossary
 from ..stages.render import render_pages
@@ -133,9 +134,10 @@ def _swap_in(tmp: Path, site: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(root: Path, progress: Callable[[str], None] = lambda _: None) -> GenerateResult:
+def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, release: bool = False) -> GenerateResult:
     """Generate, then build the site atomically: the previous site stays until the new one is complete.
-    The result's timings include the MkDocs and post-build stages."""
+    The result's timings include the MkDocs and post-build stages. A ``release`` build refuses a
+    placeholder address (see :func:`generator.stages.address.release_problems`)."""
     root = Path(root).resolve()
     source_date_epoch(root)
     site = site_dir_of(root)
@@ -144,6 +146,9 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None) -> 
         raise GlossaryError(problems)
     progress("checking and generating pages")
     result = generate(root)
+    glossary = result.glossary
+    if release and (problems := release_problems(glossary.site, glossary.site_record.doc if glossary.site_record else None)):
+        raise GlossaryError(problems)
     timings = result.timings
     tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -151,7 +156,7 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None) -> 
     with _signals_as_interrupts():
         try:
             with timings.stage("mkdocs"):
-                mkdocs_build(root, tmp, progress=progress)
+                mkdocs_build(root, tmp, progress=progress, site_url=glossary.site.url if glossary.site else None)
             with timings.stage("post-build"):
                 for step in POST_BUILD_STEPS:
                     step.run(result.glossary, tmp)

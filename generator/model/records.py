@@ -90,6 +90,7 @@ PlainText = Annotated[str, AfterValidator(_check_plain)]
 InlineMarkdown = Annotated[str, AfterValidator(_check_inline)]
 MarkdownText = Annotated[str, AfterValidator(_check_markdown)]
 Url = Annotated[str, AfterValidator(_check_url)]
+EditUri = Annotated[str, Field(pattern=r"^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/$")]
 Category = Literal["concept", "framework", "level-scheme", "organisation", "practice",
                    "risk-domain", "safeguard", "technique", "policy", "capability"]
 Relation = Literal["analogous", "broader", "narrower", "none"]
@@ -329,10 +330,13 @@ class Site(Strict):
     name: PlainText
     short_name: PlainText
     version: PlainText
-    url: Url
+    url: Url = Field(description="The public address; GLOSSARY_SITE_URL overrides it (the Pages workflow sets it).")
     description: PlainText
     publisher: PlainText
     license: PlainText
+    repo_url: Url | None = Field(
+        None, description="The repository that holds data/, for 'Edit this entry' links; GLOSSARY_REPO_URL overrides it.")
+    edit_uri: EditUri = Field("edit/main/", description="Path from repo_url to the editor of a file, as MkDocs' edit_uri.")
 
 
 RECORD_MODELS: dict[str, type[Strict]] = {

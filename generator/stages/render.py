@@ -17,7 +17,8 @@ from typing import Any
 
 import jinja2
 
-from ..project import GENERATED_MARK
+from ..project import GENERATED_MARK, LAYOUT
+from .cite import bibtex_entry
 from .link import Links, whole_word_matches
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .validate import Glossary
@@ -93,7 +94,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, yaml=yaml_string)
-    env.globals.update(generated_mark=GENERATED_MARK, initial=initial)
+    env.globals.update(generated_mark=GENERATED_MARK, initial=initial, bibtex_entry=bibtex_entry)
     return env
 
 
@@ -108,6 +109,7 @@ def _context(g: Glossary, links: Links) -> dict[str, Any]:
         "frameworks": frameworks,
         "references": g.references,
         "chapters": g.chapters,
+        "chapters_file": LAYOUT["chapters"],
         "links": links,
         "term_records": {r.model.id: r for r in sorted(g.term_records, key=lambda r: r.model.id)},
         "framework_records": {r.model.id: r for r in sorted(g.framework_records, key=lambda r: r.model.id)},
