@@ -223,7 +223,7 @@ def access_date(g: Glossary) -> dt.date:
     last commit, set by the build), else the newest review date, so the same data gives the same file."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit() and int(epoch) > 0:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return max((t.reviewed for t in g.terms.values()), default=dt.date(1970, 1, 1))
 
 
