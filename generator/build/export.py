@@ -144,7 +144,8 @@ def export_data(g: Glossary) -> dict[str, Any]:
     } for r in g.references.values()]
     chapters = [{
         "id": c.id, "number": c.number, "title": c.title, "summary": c.summary, "url": chapter_url(site, c.id),
-        "sections": [{"id": s.id, "title": s.title, "url": chapter_url(site, c.id, s.id),
+        "course_url": c.url,
+        "sections": [{"id": s.id, "title": s.title, "url": chapter_url(site, c.id, s.id), "course_url": s.url,
                       "introduces": list(s.introduces), "discusses": list(s.discusses)} for s in c.sections],
     } for c in g.chapters]
     return {
