@@ -10,6 +10,11 @@ on both sides, not the consistency rules: a work in progress can be diffed.
 
 Output, one line per change, in the order term, framework, level, threshold, reference, chapter,
 then by id: ``<status> <kind> <url>`` with status ``added``, ``changed``, ``removed`` or ``moved``.
+
+:func:`page_changes` then regenerates the pages of both sides (with the current templates) and
+compares the generated trees, so every page whose output changes is listed, ``page`` kind, by
+URL: backlinks, the A-Z index, chapters and the comparison included. It needs both sides to
+pass the consistency rules; otherwise it says so instead.
 """
 
 from __future__ import annotations
@@ -25,10 +30,13 @@ from typing import Any
 
 from ..findings import Finding, GlossaryError
 from ..model.records import Site
+from ..stages.link import link_glossary
+from ..stages.render import render_pages
+from ..stages.rules import run_rules
 from ..stages.validate import Glossary, load_glossary
 from . import export
 
-KINDS = ("term", "framework", "level", "threshold", "reference", "chapter")
+KINDS = ("term", "framework", "level", "threshold", "reference", "chapter", "page")
 
 
 @dataclass(frozen=True, order=True)
@@ -152,3 +160,47 @@ def diff_against(root: Path, rev: str) -> list[Change]:
     if old_findings or new_findings:
         raise GlossaryError([*old_findings, *new_findings])
     return diff_glossaries(old, new)
+
+
+def page_url(site: Site, path: str) -> str | None:
+    """The URL of a generated page (``terms/x.md`` -> ``BASE/terms/x/``); None for snippets that are no page."""
+    if path.startswith("includes/"):
+        return None
+    stem = path.removesuffix(".md")
+    stem = "" if stem == "index" else stem.removesuffix("/index") + "/"
+    return export.base_url(site) + stem
+
+
+def generated_tree(g: Glossary) -> dict[str, str]:
+    """Path -> Markdown of every page the glossary generates (without its git history)."""
+    return {page.path: page.text for page in render_pages(g, link_glossary(g))}
+
+
+def compare_trees(site: Site, old: dict[str, str], new: dict[str, str]) -> list[Change]:
+    """The pages whose generated Markdown differs between two trees."""
+    order = KINDS.index("page")
+    changes = []
+    for path in sorted(old.keys() | new.keys()):
+        url = page_url(site, path)
+        if url is None or old.get(path) == new.get(path):
+            continue
+        status = "added" if path not in old else "removed" if path not in new else "changed"
+        changes.append(Change(order, path, status, "page", url))
+    return changes
+
+
+def page_changes(root: Path, rev: str) -> tuple[list[Change], list[Finding]]:
+    """Every generated page whose output differs between git ``rev`` and the working tree, or
+    the rule findings that keep one side from being generated."""
+    root = Path(root).resolve()
+    new, new_findings = load_glossary(root)
+    with tempfile.TemporaryDirectory(prefix="glossary-diff-") as tmp:
+        old, old_findings = load_at(root, rev, Path(tmp))
+        problems = [*old_findings, *new_findings]
+        problems += [Finding(f"{rev}:{f.path}", f.line, f.col, f.message, f.hint) for f in run_rules(old)] if not old_findings else []
+        problems += run_rules(new) if not new_findings else []
+        if problems:
+            return [], problems
+        site = new.site or old.site
+        assert site is not None
+        return compare_trees(site, generated_tree(old), generated_tree(new)), []

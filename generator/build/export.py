@@ -32,6 +32,8 @@ from ..model.records import Citation, DatedClaim, Site
 from ..stages.address import with_slash
 from ..stages.cite import bibtex_entry, csl_item
 from ..stages.link import EXPLICIT
+from .feed import FEED_NAME, feed_xml
+from .history import history
 from .inventory import INVENTORY_NAME, inventory_bytes
 from .steps import Step
 
@@ -47,7 +49,7 @@ SCHEMA_NAME = "glossary.schema.json"
 SKOS_NAME = "glossary.skos.ttl"
 BIB_NAME = "glossary.bib"
 CSL_NAME = "glossary.csl.json"
-EXPORT_FILES = (JSON_NAME, SCHEMA_NAME, SKOS_NAME, BIB_NAME, CSL_NAME, INVENTORY_NAME)
+EXPORT_FILES = (JSON_NAME, SCHEMA_NAME, SKOS_NAME, BIB_NAME, CSL_NAME, INVENTORY_NAME, FEED_NAME)
 LANGUAGE = "en"
 
 
@@ -245,7 +247,8 @@ def csl_json(g: Glossary) -> list[dict[str, object]]:
 def export_files(g: Glossary) -> dict[str, str | bytes]:
     """File name -> text (or bytes) of every export, for :func:`write_exports`."""
     return {JSON_NAME: json_text(export_data(g)), SCHEMA_NAME: schema_text(), SKOS_NAME: skos_turtle(g),
-            BIB_NAME: bibtex_text(g), CSL_NAME: json_text(csl_json(g)), INVENTORY_NAME: inventory_bytes(g)}
+            BIB_NAME: bibtex_text(g), CSL_NAME: json_text(csl_json(g)), INVENTORY_NAME: inventory_bytes(g),
+            FEED_NAME: feed_xml(g, history(g))}
 
 
 def write_exports(g: Glossary, out: Path) -> list[Path]:

@@ -31,7 +31,7 @@ HEADER = f"""\
 """
 
 # Pages that every build has, whatever the data.
-FIXED_PAGES = ("/", "/about/", "/glossary/", "/frameworks/", "/frameworks/compare/", "/references/", "/chapters/")
+FIXED_PAGES = ("/", "/about/", "/glossary/", "/frameworks/", "/frameworks/compare/", "/references/", "/chapters/", "/changes/")
 
 
 def permalinks(g: Glossary) -> set[str]:

@@ -28,6 +28,7 @@ from ..stages.render import render_pages
 from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
 from . import export, redirects, sanitize
+from .history import history
 from .mkdocs import mkdocs_build
 from .steps import PostBuildStep
 
@@ -70,8 +71,10 @@ def generate(root: Path, timings: Timings | None = None) -> GenerateResult:
         glossary = checked_glossary(root)
     with timings.stage("link"):
         links = link_glossary(glossary)
+    with timings.stage("history"):
+        changes = history(glossary)
     with timings.stage("render"):
-        pages = render_pages(glossary, links)
+        pages = render_pages(glossary, links, changes)
     with timings.stage("write"):
         stats = write_pages(root / CONTENT_DIR, pages)
     return GenerateResult(glossary, stats, timings)

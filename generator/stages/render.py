@@ -98,12 +98,14 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def _context(g: Glossary, links: Links) -> dict[str, Any]:
+def _context(g: Glossary, links: Links, history: Any = None) -> dict[str, Any]:
     assert g.site is not None
     terms = g.terms
     frameworks = g.frameworks
     return {
         "site": g.site,
+        "base_url": g.site.url.rstrip("/") + "/",
+        "history": history,
         "glossary": g,
         "terms": terms,
         "frameworks": frameworks,
@@ -169,10 +171,11 @@ class AbbreviationIndex:
         return "".join(f"*[{a}]: {escape_attr(self.expansions[a])}\n" for a in self.used_in(text))
 
 
-def render_pages(g: Glossary, links: Links) -> list[Page]:
-    """Every generated page of the site, sorted by path."""
+def render_pages(g: Glossary, links: Links, history: Any = None) -> list[Page]:
+    """Every generated page of the site, sorted by path. ``history`` (a
+    :class:`generator.build.history.History`) adds the What changed page and each term's last change."""
     env = environment()
-    ctx = _context(g, links)
+    ctx = _context(g, links, history)
     pages = [
         Page("index.md", env.get_template("home.md.j2").render(ctx)),
         Page("glossary/index.md", env.get_template("az.md.j2").render(ctx)),
@@ -182,6 +185,8 @@ def render_pages(g: Glossary, links: Links) -> list[Page]:
         Page("chapters/index.md", env.get_template("chapters.md.j2").render(ctx)),
         Page("includes/abbreviations.md", env.get_template("abbreviations.md.j2").render(ctx)),
     ]
+    if history is not None:
+        pages.append(Page("changes.md", env.get_template("changes.md.j2").render(ctx)))
     term_template = env.get_template("term.md.j2")
     for tid, record in ctx["term_records"].items():
         pages.append(Page(f"terms/{tid}.md", term_template.render(ctx, term=record.model, record=record)))
