@@ -3,7 +3,7 @@
 Contract of :func:`history`:
 
 * it is derived from the git history of ``data/``: every commit that touched it is loaded
-  (as :func:`generator.build.diff.load_at` does) and compared with the one before, term by
+  (:func:`generator.build.revisions.load_at`) and compared with the one before, term by
   term, on :data:`TRACKED` (the definition and published definitions, the summary, the levels
   of the framework the term names, the dated claims); a term whose new record lists a
   vanished id in ``redirect_from`` is ``renamed``;
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..stages.validate import Glossary
-from .diff import load_at
+from .revisions import load_at
 
 TRACKED = ("definition", "summary", "levels", "claims")
 """The parts of a term whose change a citing author needs to know of."""
