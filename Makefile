@@ -16,8 +16,8 @@ $(STAMP): requirements/site.txt requirements/dev.txt
 	@touch $(STAMP)
 
 site: $(STAMP) ## Build the whole site into site/ (creates .venv on first use; BUILD_FLAGS=--release for a deployment)
-	$(PY) -m generator build $(BUILD_FLAGS)
-	@echo "Site built in site/. Preview it with: make serve  (or open site/index.html)"
+	$(PY) -m generator build --offline $(BUILD_FLAGS)
+	@echo "Site built in site/. Preview it with: make serve. Offline copy: site/glossary-offline.zip (unzip, open glossary/index.html)"
 
 test: $(STAMP) browser engines tools ## Run the whole test suite (data checks, generator, build, browser, engines)
 	$(PY) -m pytest

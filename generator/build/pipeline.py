@@ -30,6 +30,7 @@ from ..stages.write import WriteStats, write_pages
 from . import export, redirects, sanitize
 from .history import history
 from .mkdocs import mkdocs_build
+from .offline import OFFLINE_ZIP, write_offline_zip
 from .steps import PostBuildStep
 
 POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (sanitize.STEP, export.STEP, redirects.STEP)
@@ -137,10 +138,12 @@ def _swap_in(tmp: Path, site: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, release: bool = False) -> GenerateResult:
+def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, release: bool = False,
+               offline: bool = False) -> GenerateResult:
     """Generate, then build the site atomically: the previous site stays until the new one is complete.
     The result's timings include the MkDocs and post-build stages. A ``release`` build refuses a
-    placeholder address (see :func:`generator.stages.address.release_problems`)."""
+    placeholder address (see :func:`generator.stages.address.release_problems`); ``offline`` also
+    writes the offline copy into the site (:data:`generator.build.offline.OFFLINE_ZIP`)."""
     root = Path(root).resolve()
     source_date_epoch(root)
     site = site_dir_of(root)
@@ -163,6 +166,10 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, rel
             with timings.stage("post-build"):
                 for step in POST_BUILD_STEPS:
                     step.run(result.glossary, tmp)
+            if offline:
+                progress("building the offline copy")
+                with timings.stage("offline copy"):
+                    write_offline_zip(root, glossary, tmp / OFFLINE_ZIP, POST_BUILD_STEPS)
             (tmp / SITE_MARKER).write_text("built by python -m generator build\n", encoding="utf-8")
             _swap_in(tmp, site)
         finally:

@@ -14,7 +14,8 @@ from .base import Command
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, generate and build the site into site/, replacing it only on success."""
     started = time.perf_counter()
-    result = build_site(args.root, progress=lambda msg: print(f"... {msg}", flush=True), release=args.release)
+    result = build_site(args.root, progress=lambda msg: print(f"... {msg}", flush=True), release=args.release,
+                        offline=args.offline)
     site = site_dir_of(Path(args.root).resolve())
     print(f"built {site} in {time.perf_counter() - started:.1f}s: {result.stats.summary()}")
     print(f"stages: {result.timings.summary()}")
@@ -24,6 +25,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--release", action="store_true",
                         help="refuse a placeholder address (example.org, localhost): for the deployed site")
+    parser.add_argument("--offline", action="store_true",
+                        help="also write glossary-offline.zip into the site: a copy that works from file://, search included")
 
 
 COMMAND = Command("build", cmd_build, _arguments)
