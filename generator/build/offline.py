@@ -52,8 +52,8 @@ def offline_overrides(root: Path) -> dict[str, Any]:
 
 def _zip_time() -> tuple[int, int, int, int, int, int]:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    when = dt.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 315532800, dt.timezone.utc)
-    return max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
+    when = dt.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 315532800, dt.UTC)
+    return max(when, dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
 
 
 def zip_folder(folder: Path, out: Path, prefix: str) -> None:
