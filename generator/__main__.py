@@ -1,7 +1,7 @@
-"""``python -m generator``: see :mod:`generator.cli`."""
+"""``python -m generator``: the command line (see :mod:`generator.commands.main`)."""
 
 import sys
 
-from .cli import main
+from .commands.main import main
 
 sys.exit(main())

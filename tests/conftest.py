@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.findings import Finding
-from generator.validate import check
+from generator.stages.check import check
 
 REPO = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"

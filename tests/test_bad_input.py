@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.pipeline import build_site
+from generator.build.pipeline import build_site
+from generator.commands.main import main
 from tests.conftest import make_project
 
 T = "data/terms/scaling-policy.yaml"

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from generator.pipeline import build_site
+from generator.build.pipeline import build_site
 from tests.conftest import REPO, free_port, make_project
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli
+from generator.commands import main as cli
 from tests.conftest import edit, make_project
 
 BASE = "https://example.org/fixture/"
@@ -22,7 +22,6 @@ def git(repo: Path, *args: str) -> str:
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A git repository whose project lives in a subdirectory, with the fixture committed."""
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ["diff"])
     root = make_project(tmp_path / "repo" / "glossary")
     git(tmp_path / "repo", "init", "-q")
     git(tmp_path / "repo", "add", "-A")

@@ -6,7 +6,7 @@ mkdocs.yml) are installed into venvs of their own under .cache/engines/ from has
 runs first and this module runs when an engine is missing. Under CI=true an engine that cannot be
 installed fails instead of skipping.
 
-Each engine builds a copy of the fixture project after ``generator.pipeline.generate``; the
+Each engine builds a copy of the fixture project after ``generator.build.pipeline.generate``; the
 engine-independent post-build step (redirect pages) then runs on each output. The tests assert
 what every engine must produce (every term page, every recorded permalink and anchor, strict
 mode) and pin down the known differences, so that a change in an engine shows up here.
@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import permalinks as pl
-from generator.pipeline import generate
-from generator.redirects import write_redirects
-from generator.validate import check
+from generator.build import permalinks as pl
+from generator.build.pipeline import generate
+from generator.build.redirects import write_redirects
+from generator.stages.check import check
 from tests.conftest import REPO, make_project
 from tests.test_workflows import ensure_tool
 

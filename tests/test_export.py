@@ -16,10 +16,12 @@ import rdflib
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from rdflib import namespace as ns
 
-from generator import cli, export, pipeline
-from generator.link import link_glossary
-from generator.render import render_pages
-from generator.validate import Glossary, check
+from generator.build import export, pipeline
+from generator.commands import main as cli
+from generator.stages.check import check
+from generator.stages.link import link_glossary
+from generator.stages.render import render_pages
+from generator.stages.validate import Glossary
 from tests.conftest import edit
 
 BASE = "https://example.org/fixture/"
@@ -215,7 +217,7 @@ def test_json_ld_cannot_break_out_of_its_script(project: Path) -> None:
 
 @pytest.mark.slow
 def test_build_writes_exports_and_json_ld(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "POST_BUILD_MODULES", ["export"])
+    monkeypatch.setattr(pipeline, "POST_BUILD_STEPS", (export.STEP,))
     pipeline.build_site(project)
     site = project / "site"
     for name in export.EXPORT_FILES:
@@ -238,7 +240,6 @@ def test_build_writes_exports_and_json_ld(project: Path, monkeypatch: pytest.Mon
 
 def test_export_command(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ["export"])
     out = tmp_path / "out"
     assert cli.main(["export", "--root", str(project), "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(export.EXPORT_FILES)
@@ -250,7 +251,6 @@ def test_export_command(project: Path, tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_export_command_refuses(project: Path, monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ["export"])
     assert cli.main(["export", "--root", str(project)]) == 1
     err = capsys.readouterr().err
     assert f"{project / 'site'}:1:1: the site has not been built here yet (run python -m generator build" in err

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.build.pipeline import generate
 from generator.findings import GlossaryError
-from generator.load import parse_text
-from generator.pipeline import generate
+from generator.stages.load import parse_text
 from tests.conftest import REPO, edit
 
 
@@ -121,7 +121,7 @@ def test_cli_check_github_format_prints_annotations(project: Path) -> None:
 
 
 def test_committed_json_schemas_match_the_models() -> None:
-    from generator.schema import write_schemas
+    from generator.model.schema import write_schemas
 
     assert write_schemas(REPO, check_only=True) == [], "run: python -m generator schema"
 
@@ -136,7 +136,7 @@ def test_every_data_file_points_to_its_schema() -> None:
 
 def test_long_builds_report_progress_and_a_summary(tmp_path: Path) -> None:
     root = tmp_path / "big"
-    subprocess.run([sys.executable, "-m", "generator", "synth", "220", str(root)], cwd=REPO, check=True,
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "220", str(root)], cwd=REPO, check=True,
                    capture_output=True)
     run = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(root)], cwd=REPO,
                          capture_output=True, text=True, check=False)
@@ -147,7 +147,7 @@ def test_long_builds_report_progress_and_a_summary(tmp_path: Path) -> None:
     assert f"... Markdown rendered: {step}/{pages} pages (10%)" in lines
     assert f"... HTML written: {pages}/{pages} pages (100%)" in lines
     summary = next(line for line in lines if line.startswith("built "))
-    from generator.write import read_manifest
+    from generator.stages.write import read_manifest
 
     assert f"pages written {len(read_manifest(root / 'content'))}, unchanged 0, removed 0" in summary
     assert next(line for line in lines if line.startswith("stages: ")).count("s,") >= 5
@@ -185,6 +185,6 @@ def test_public_api_is_what_it_claims() -> None:
     """The package exports exactly its documented surface; everything else is internal."""
     import generator
 
-    assert sorted(generator.__all__) == ["Finding", "GlossaryError", "build_site", "generate", "run_check"]
+    assert sorted(generator.__all__) == ["Finding", "GlossaryError", "build_site", "check", "generate"]
     for name in generator.__all__:
         assert getattr(generator, name).__doc__, name

@@ -17,12 +17,12 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator.cli import main
-from generator.link import Linker, strip_links, term_url
-from generator.load import parse_text
-from generator.pipeline import build_site
-from generator.sanitize import clean_article
-from generator.validate import load_glossary
+from generator.build.pipeline import build_site
+from generator.build.sanitize import clean_article
+from generator.commands.main import main
+from generator.stages.link import Linker, strip_links, term_url
+from generator.stages.load import parse_text
+from generator.stages.validate import load_glossary
 from tests.conftest import REPO, edit, make_project
 
 
@@ -87,7 +87,7 @@ def test_failed_mkdocs_build_keeps_the_previous_site(project: Path, capsys: pyte
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_interrupted_build_keeps_the_previous_site(tmp_path: Path, signum: int) -> None:
     root = tmp_path / "big"
-    subprocess.run([sys.executable, "-m", "generator", "synth", "600", str(root)], cwd=REPO, check=True,
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "600", str(root)], cwd=REPO, check=True,
                    capture_output=True)
     build_site(root)
     before = _tree(root / "site")
@@ -176,7 +176,7 @@ def test_linking_then_stripping_gives_back_the_text(linker: Linker, text: str) -
 def test_linker_cost_does_not_depend_on_the_number_of_terms() -> None:
     import datetime as dt
 
-    from generator.models import Term
+    from generator.model.records import Term
 
     def terms(n: int) -> list[Term]:
         return [Term(id=f"t{i}", title=f"Term number {i}", abbreviation=f"TN{i}", summary="s.", definition="d.",

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import permalinks as pl
-from generator.cli import main
+from generator.build import permalinks as pl
+from generator.build.pipeline import build_site
+from generator.build.redirects import redirect_page
+from generator.commands.main import main
 from generator.findings import GlossaryError
-from generator.pipeline import build_site
-from generator.redirects import redirect_page
-from generator.validate import check
+from generator.stages.check import check
 from tests.conftest import REPO, edit
 
 
@@ -147,7 +147,7 @@ def test_redirect_page_escapes_and_needs_no_script() -> None:
 
 
 def test_redirect_may_not_replace_a_live_page(project: Path, tmp_path: Path) -> None:
-    from generator.redirects import write_redirects
+    from generator.build.redirects import write_redirects
 
     rename_term(project, "red-teaming", "red-team-testing", redirect=True)
     glossary, _ = check(project)

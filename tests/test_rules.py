@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import rules
+from generator.stages import rules
 from tests.conftest import edit, findings_of
 
 T = "data/terms/safety-level.yaml"
@@ -60,6 +60,9 @@ CASES = [
      "relation 'none' goes with no target, and every other relation with one", 0, 15),
     ("explicit_links_resolve", T, "[[red-teaming|adversarial testing]]", "[[red-teamin|adversarial testing]]",
      "link [[red-teamin]]: unknown term (did you mean 'red-teaming'?)", 0, 12),
+    # a field no hand-kept list named: the scale's note is found by its type (MarkdownText)
+    ("explicit_links_resolve", F, "  name: Alpha Level\n", "  name: Alpha Level\n  note: See [[no-such-term]].\n",
+     "link [[no-such-term]]: unknown term", 1, 13),
     ("ids_are_unique", R, "  - id: beta-standard", "  - id: alpha-policy",
      "duplicate reference id 'alpha-policy' (already defined at data/references.yaml:2:9)", 0, 9),
     ("record_files_are_named_after_their_id", "data/terms/scaling-policy.yaml", "id: scaling-policy", "id: scaling-policies",

@@ -8,16 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli, scaffold
+from generator.commands import main as cli
+from generator.commands import new_term as scaffold
 from tests.conftest import REPO, edit, findings_of
 
 NEW = "data/terms/capability-evaluation.yaml"
-
-
-@pytest.fixture(autouse=True)
-def only_new_term(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep these tests independent of other command modules."""
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ["scaffold"])
 
 
 @pytest.mark.parametrize("title, slug", [
@@ -89,7 +84,7 @@ def test_new_term_with_explicit_id(project: Path) -> None:
 
 
 def test_every_check_runs_the_placeholder_rule() -> None:
-    """A fresh interpreter that never imports generator.scaffold itself still runs the rule."""
-    code = "from generator.rules import RULES; print(sorted(r.__name__ for r in RULES))"
+    """A fresh interpreter that never imports generator.commands.new_term itself still runs the rule."""
+    code = "from generator.stages.rules import RULES; print(sorted(r.__name__ for r in RULES))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True).stdout
     assert "placeholders_are_filled_in" in out

@@ -1,4 +1,4 @@
-"""The synthetic glossary (``python -m generator synth``) and the scale benchmark's smoke run."""
+"""The synthetic glossary (``benchmarks/synth.py``) and the scale benchmark's smoke run."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.pipeline import generate
-from generator.synth import synth
-from generator.validate import check
+from benchmarks.synth import main, synth
+from generator.build.pipeline import generate
+from generator.stages.check import check
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -25,7 +24,7 @@ def _same_tree(a: Path, b: Path) -> bool:
 
 
 def test_synth_passes_the_check_and_generates(tmp_path: Path) -> None:
-    assert main(["synth", "40", str(tmp_path / "one")]) == 0
+    assert main(["40", str(tmp_path / "one")]) == 0
     root = tmp_path / "one"
     glossary, findings = check(root)
     assert findings == []
@@ -57,7 +56,7 @@ def test_synth_is_deterministic(tmp_path: Path) -> None:
 
 def test_synth_refuses_too_few_terms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["synth", "2", str(tmp_path / "x")])
+        main(["2", str(tmp_path / "x")])
     assert exc.value.code == 2
 
 

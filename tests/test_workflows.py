@@ -162,7 +162,7 @@ def test_yamllint_refuses_truthy_octal_and_duplicate_keys(tmp_path: Path) -> Non
 
 
 def test_yamllint_accepts_a_scaffolded_term(tmp_path: Path) -> None:
-    from generator.cli import main
+    from generator.commands.main import main
     from tests.conftest import make_project
 
     root = make_project(tmp_path / "p")
@@ -175,7 +175,7 @@ def test_yamllint_accepts_a_scaffolded_term(tmp_path: Path) -> None:
 
 
 def test_contributing_names_only_commands_and_targets_that_exist() -> None:
-    from generator.cli import parser
+    from generator.commands.main import parser
 
     text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     commands = set(re.findall(r"python -m generator ([a-z-]+)", text))

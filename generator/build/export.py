@@ -1,0 +1,237 @@
+"""Machine-readable exports of the glossary: JSON (with its JSON Schema) and a SKOS vocabulary.
+
+Contract:
+
+* :func:`export_data` turns a checked :class:`~generator.validate.Glossary` into plain JSON
+  values that follow ``generator/export_schema.json`` (schema version :data:`SCHEMA_VERSION`);
+* :func:`skos_graph` builds the SKOS vocabulary (Turtle via :func:`skos_turtle`);
+* :func:`write_exports` writes :data:`EXPORT_FILES` into a directory. The same data gives
+  byte-identical files: keys are sorted, records are in id (or chapter-number) order, and
+  no timestamp is written;
+* ``python -m generator export [--out DIR]`` and the build's post-build step both call it.
+
+Every URL in the exports is absolute and permanent: ``site.url`` + ``terms/<id>/``,
+``frameworks/<id>/#<level-id>``, ``references/#<ref-id>``, ``chapters/<id>/``.
+Explicit links ``[[term-id|label]]`` in Markdown fields become ordinary Markdown links to
+the term's absolute URL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..findings import Finding, GlossaryError
+from ..model.records import Citation, DatedClaim, Site
+from ..stages.link import EXPLICIT
+from .steps import Step
+
+if TYPE_CHECKING:
+    import rdflib
+
+    from ..stages.validate import Glossary
+
+SCHEMA_VERSION = "1.0"
+SCHEMA_FILE = Path(__file__).parent / "export_schema.json"
+JSON_NAME = "glossary.json"
+SCHEMA_NAME = "glossary.schema.json"
+SKOS_NAME = "glossary.skos.ttl"
+EXPORT_FILES = (JSON_NAME, SCHEMA_NAME, SKOS_NAME)
+LANGUAGE = "en"
+
+
+def base_url(site: Site) -> str:
+    """The site's URL with exactly one trailing slash."""
+    return site.url.rstrip("/") + "/"
+
+
+def term_url(site: Site, tid: str) -> str:
+    """Permanent URL of a term page."""
+    return f"{base_url(site)}terms/{tid}/"
+
+
+def framework_url(site: Site, fid: str, anchor: str = "") -> str:
+    """Permanent URL of a framework page, or of a level or threshold anchor on it."""
+    return f"{base_url(site)}frameworks/{fid}/" + (f"#{anchor}" if anchor else "")
+
+
+def reference_url(site: Site, rid: str) -> str:
+    """Permanent URL of a reference's anchor on the references page."""
+    return f"{base_url(site)}references/#{rid}"
+
+
+def chapter_url(site: Site, cid: str, anchor: str = "") -> str:
+    """Permanent URL of a chapter page, or of a section anchor on it."""
+    return f"{base_url(site)}chapters/{cid}/" + (f"#{anchor}" if anchor else "")
+
+
+def _markdown(text: str | None, g: Glossary) -> str | None:
+    """Markdown with explicit term links resolved to absolute URLs (unknown ids keep their label)."""
+    if text is None:
+        return None
+    assert g.site is not None
+    terms = g.terms
+
+    def replace(match: Any) -> str:
+        tid, label = match.group(1).strip(), match.group(2)
+        if tid not in terms:
+            return label or tid
+        return f"[{label or terms[tid].title}]({term_url(g.site, tid)})"  # type: ignore[arg-type]
+
+    return EXPLICIT.sub(replace, text)
+
+
+def _sources(citations: list[Citation], g: Glossary) -> list[dict[str, Any]]:
+    refs = g.references
+    out = []
+    for c in citations:
+        ref = refs.get(c.ref)
+        out.append({"ref": c.ref, "locator": c.locator, "title": ref.title if ref else None,
+                    "url": ref.url if ref else None})
+    return out
+
+
+def _claims(claims: list[DatedClaim], g: Glossary) -> list[dict[str, Any]]:
+    return [{"text": _markdown(c.text, g), "as_of": c.as_of.isoformat(), "framework": c.framework,
+             "sources": _sources(c.sources, g)} for c in claims]
+
+
+def export_data(g: Glossary) -> dict[str, Any]:
+    """The whole glossary as JSON values (see ``generator/export_schema.json``); ``g`` must be checked."""
+    site = g.site
+    if site is None:
+        raise GlossaryError([Finding("data/site.yaml", 1, 1, "cannot export without valid site metadata",
+                                     "fix data/site.yaml; run python -m generator check")])
+    terms = [{
+        "id": t.id, "title": t.title, "abbreviation": t.abbreviation, "aliases": list(t.aliases),
+        "summary": t.summary, "definition": _markdown(t.definition, g), "category": t.category,
+        "url": term_url(site, t.id), "related": list(t.related), "broader": t.broader,
+        "narrower": sorted(o.id for o in g.terms.values() if o.broader == t.id),
+        "framework": t.framework, "sources": _sources(t.sources, g), "claims": _claims(t.claims, g),
+        "reviewed": t.reviewed.isoformat(), "redirect_from": list(t.redirect_from),
+    } for t in g.terms.values()]
+    frameworks = [{
+        "id": fw.id, "title": fw.title, "short_title": fw.short_title, "publisher": fw.publisher,
+        "summary": fw.summary, "description": _markdown(fw.description, g), "url": framework_url(site, fw.id),
+        "term": fw.term,
+        "versions": [{"version": v.version, "date": v.date.isoformat(), "changes": _markdown(v.changes, g),
+                      "source": _sources([v.source], g)[0]} for v in fw.versions],
+        "scale": fw.scale.name if fw.scale else None,
+        "levels": [{"id": lv.id, "label": lv.label, "rank": lv.rank, "summary": lv.summary,
+                    "description": _markdown(lv.description, g), "url": framework_url(site, fw.id, lv.id),
+                    "introduced_in": lv.introduced_in, "retired_in": lv.retired_in,
+                    "sources": _sources(lv.sources, g)} for lv in (fw.scale.levels if fw.scale else [])],
+        "thresholds": [{"id": th.id, "title": th.title, "domain": th.domain, "requires": th.requires,
+                        "url": framework_url(site, fw.id, th.id), "introduced_in": th.introduced_in,
+                        "retired_in": th.retired_in, "sources": _sources(th.sources, g)} for th in fw.thresholds],
+        "claims": _claims(fw.claims, g), "reviewed": fw.reviewed.isoformat(),
+    } for fw in g.frameworks.values()]
+    references = [{
+        "id": r.id, "title": r.title, "publisher": r.publisher, "authors": list(r.authors),
+        "date": r.date.isoformat(), "url": r.url, "version": r.version, "kind": r.kind,
+        "accessed": r.accessed.isoformat() if r.accessed else None, "anchor": reference_url(site, r.id),
+    } for r in g.references.values()]
+    chapters = [{
+        "id": c.id, "number": c.number, "title": c.title, "summary": c.summary, "url": chapter_url(site, c.id),
+        "sections": [{"id": s.id, "title": s.title, "url": chapter_url(site, c.id, s.id),
+                      "introduces": list(s.introduces), "discusses": list(s.discusses)} for s in c.sections],
+    } for c in g.chapters]
+    return {
+        "$schema": SCHEMA_NAME,
+        "schema_version": SCHEMA_VERSION,
+        "glossary": {"name": site.name, "short_name": site.short_name, "version": site.version,
+                     "url": base_url(site), "description": site.description, "publisher": site.publisher,
+                     "license": site.license},
+        "terms": terms,
+        "frameworks": frameworks,
+        "references": references,
+        "chapters": chapters,
+    }
+
+
+def json_text(value: Any) -> str:
+    """Stable JSON: sorted keys, two-space indent, UTF-8 characters kept, newline at the end."""
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def schema_text() -> str:
+    """The committed JSON Schema of ``glossary.json`` (``generator/export_schema.json``)."""
+    return SCHEMA_FILE.read_text(encoding="utf-8")
+
+
+def skos_graph(g: Glossary) -> rdflib.Graph:
+    """The glossary as a SKOS concept scheme: one ``skos:Concept`` per term, URIs are the page URLs."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
+
+    site = g.site
+    assert site is not None
+    graph = Graph(bind_namespaces="none")
+    for prefix, ns in (("skos", SKOS), ("dcterms", DCTERMS), ("owl", OWL), ("rdf", RDF), ("xsd", XSD)):
+        graph.bind(prefix, ns)
+    scheme = URIRef(base_url(site))
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    graph.add((scheme, SKOS.prefLabel, Literal(site.name, lang=LANGUAGE)))
+    graph.add((scheme, DCTERMS.title, Literal(site.name, lang=LANGUAGE)))
+    graph.add((scheme, DCTERMS.description, Literal(site.description, lang=LANGUAGE)))
+    graph.add((scheme, DCTERMS.publisher, Literal(site.publisher)))
+    graph.add((scheme, DCTERMS.license, Literal(site.license)))
+    graph.add((scheme, OWL.versionInfo, Literal(site.version)))
+    terms = g.terms
+    uri = {tid: URIRef(term_url(site, tid)) for tid in terms}
+    for t in terms.values():
+        concept = uri[t.id]
+        graph.add((concept, RDF.type, SKOS.Concept))
+        graph.add((concept, SKOS.inScheme, scheme))
+        graph.add((concept, SKOS.notation, Literal(t.id)))
+        graph.add((concept, SKOS.prefLabel, Literal(t.title, lang=LANGUAGE)))
+        for alt in [*([t.abbreviation] if t.abbreviation else []), *t.aliases]:
+            graph.add((concept, SKOS.altLabel, Literal(alt, lang=LANGUAGE)))
+        graph.add((concept, SKOS.definition, Literal(t.summary, lang=LANGUAGE)))
+        graph.add((concept, DCTERMS.modified, Literal(t.reviewed.isoformat(), datatype=XSD.date)))
+        for rid in t.related:
+            if rid in uri:  # skos:related is symmetric: state both directions
+                graph.add((concept, SKOS.related, uri[rid]))
+                graph.add((uri[rid], SKOS.related, concept))
+        if t.broader in uri:
+            graph.add((concept, SKOS.broader, uri[t.broader]))
+            graph.add((uri[t.broader], SKOS.narrower, concept))
+        else:
+            graph.add((concept, SKOS.topConceptOf, scheme))
+            graph.add((scheme, SKOS.hasTopConcept, concept))
+    return graph
+
+
+def skos_turtle(g: Glossary) -> str:
+    """The SKOS vocabulary as Turtle; rdflib's serializer sorts subjects, predicates and objects."""
+    return skos_graph(g).serialize(format="turtle")
+
+
+def export_files(g: Glossary) -> dict[str, str]:
+    """File name -> text of every export, for :func:`write_exports`."""
+    return {JSON_NAME: json_text(export_data(g)), SCHEMA_NAME: schema_text(), SKOS_NAME: skos_turtle(g)}
+
+
+def write_exports(g: Glossary, out: Path) -> list[Path]:
+    """Write every export into ``out`` (created if needed); a file is rewritten only when it changes."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in export_files(g).items():
+        file = out / name
+        data = text.encode("utf-8")
+        if not (file.exists() and file.read_bytes() == data):
+            tmp = file.with_name(f".{name}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, file)
+        written.append(file)
+    return written
+
+
+def _post_build(g: Glossary, site_dir: Path) -> None:
+    """Put the exports at the root of the freshly built site."""
+    write_exports(g, Path(site_dir))
+
+
+STEP = Step("export", _post_build)

@@ -1,0 +1,178 @@
+"""The pipeline: load -> validate -> link -> render -> write, then the MkDocs build.
+
+Public entry points (what the CLI, the tests and the benchmarks call):
+
+* :func:`generate`: check, then write the generated Markdown into ``content/``;
+* :func:`build_site`: generate, then build the site into a temporary directory and swap it
+  in place of the old one only when the build succeeded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..findings import Finding, GlossaryError
+from ..project import CONTENT_DIR, SITE_MARKER, project_folders, site_dir_of
+from ..stages.check import checked_glossary
+from ..stages.link import link_glossary
+from ..stages.render import render_pages
+from ..stages.validate import Glossary
+from ..stages.write import WriteStats, write_pages
+from . import export, redirects, sanitize
+from .fingerprint import inputs_digest, marker_text, recorded_digest
+from .mkdocs import mkdocs_build
+from .steps import PostBuildStep, worker_count
+
+POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (sanitize.STEP, export.STEP, redirects.STEP)
+"""What runs on a freshly built site before it is swapped in, in this order."""
+
+
+@dataclass
+class Timings:
+    """Seconds per stage, in the order the stages ran."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+
+    def summary(self) -> str:
+        return ", ".join(f"{name} {seconds:.2f}s" for name, seconds in self.stages.items())
+
+
+@dataclass
+class GenerateResult:
+    """What :func:`generate` did."""
+
+    glossary: Glossary
+    stats: WriteStats
+    timings: Timings
+    up_to_date: bool = False
+    """True when a build found the site already built from the same inputs and left it as it was."""
+
+
+def generate(root: Path, timings: Timings | None = None) -> GenerateResult:
+    """Check the data, then write the generated pages; raises :class:`GlossaryError` on findings."""
+    root = Path(root)
+    timings = timings or Timings()
+    with timings.stage("load+validate"):
+        glossary = checked_glossary(root)
+    with timings.stage("link"):
+        links = link_glossary(glossary)
+    with timings.stage("render"):
+        pages = render_pages(glossary, links)
+    with timings.stage("write"):
+        stats = write_pages(root / CONTENT_DIR, pages)
+    return GenerateResult(glossary, stats, timings)
+
+
+def source_date_epoch(root: Path) -> None:
+    """Set SOURCE_DATE_EPOCH from the last commit, unless it is set, so builds are reproducible."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                             capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    os.environ["SOURCE_DATE_EPOCH"] = out if out.isdigit() else "0"
+
+
+def safe_site_dir(root: Path, site: Path) -> list[Finding]:
+    """The output directory must not be the project, its data or content, or a parent of them,
+    nor a non-empty directory that a previous build did not create (it carries a marker file)."""
+    site = site.resolve()
+    problems = []
+    if any(site == p or p.is_relative_to(site) for p in project_folders(root)):
+        problems.append(Finding("mkdocs.yml", 1, 1, f"refusing to build into {site}: it holds the project's own files",
+                                "set site_dir to a directory of its own, such as site"))
+    elif site.exists() and any(site.iterdir()) and not (site / SITE_MARKER).exists():
+        problems.append(Finding("mkdocs.yml", 1, 1, f"refusing to replace {site}: it is not empty and was not built here",
+                                f"empty it, or choose another site_dir (built sites carry {SITE_MARKER})"))
+    return problems
+
+
+@contextlib.contextmanager
+def _signals_as_interrupts() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt for the duration, so clean-up code runs."""
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not in the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _swap_in(tmp: Path, site: Path) -> None:
+    """Replace ``site`` by ``tmp`` with signals blocked, so no interruption leaves neither."""
+    old = site.with_name(f".{site.name}.old-{os.getpid()}")
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        if site.exists():
+            os.replace(site, old)
+        os.replace(tmp, site)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, jobs: int | None = None,
+               force: bool = False) -> GenerateResult:
+    """Generate, then build the site atomically: the previous site stays until the new one is complete.
+
+    When the site was built from exactly the same inputs (:mod:`.fingerprint`) and ``force`` is
+    false, MkDocs and the post-build steps are skipped. ``jobs`` worker processes (default: the
+    number of cores) share the steps that parallelize; the output is the same for any number.
+    The result's timings include the MkDocs and post-build stages."""
+    root = Path(root).resolve()
+    source_date_epoch(root)
+    site = site_dir_of(root)
+    problems = safe_site_dir(root, site)
+    if problems:
+        raise GlossaryError(problems)
+    progress("checking and generating pages")
+    result = generate(root)
+    timings = result.timings
+    with timings.stage("up-to-date check"):
+        digest = inputs_digest(root)
+        if not force and (site / "index.html").is_file() and recorded_digest(site / SITE_MARKER) == digest:
+            result.up_to_date = True
+    if result.up_to_date:
+        progress("the site is up to date: nothing it is built from has changed (--force rebuilds it)")
+        return result
+    tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
+    with _signals_as_interrupts():
+        try:
+            with timings.stage("mkdocs"):
+                mkdocs_build(root, tmp, progress=progress)
+            with worker_count(jobs or os.cpu_count() or 1):
+                for step in POST_BUILD_STEPS:
+                    with timings.stage(f"post-build:{step.name}"):
+                        step.run(result.glossary, tmp)
+            (tmp / SITE_MARKER).write_text(marker_text(digest), encoding="utf-8")
+            _swap_in(tmp, site)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return result

@@ -1,0 +1,112 @@
+"""Post-build sanitizing: the second line of defence against markup in contributor text.
+
+The first line is validation (:mod:`generator.models` refuses raw HTML, attribute lists and
+unsafe URLs in data). After MkDocs has rendered the pages, this step passes the content area
+of every page (``<article class="md-content__inner ...">``) through the nh3 sanitizer
+(Rust's ammonia) with an allowlist of the tags and attributes the glossary's own templates
+produce. Anything else, such as a ``<script>``, an ``on*=`` handler or a ``javascript:`` URL,
+is removed. The theme's own markup outside the article is not touched.
+
+JSON-LD blocks (``<script type="application/ld+json">``) are taken out before cleaning,
+checked to be JSON, and put back re-serialized with ``<``, ``>`` and ``&`` escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import re
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import nh3
+
+from .steps import WORKERS, Step
+
+_ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
+_JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+SVG_TAGS = {"svg", "title", "desc", "g", "rect", "text", "line", "circle", "path", "tspan"}
+TAGS = set(nh3.ALLOWED_TAGS) | SVG_TAGS | {"abbr", "figure", "figcaption", "button", "input", "label"}
+GLOBAL_ATTRIBUTES = {"id", "class", "title", "role", "aria-labelledby", "aria-label", "aria-hidden",
+                     "aria-describedby", "data-search-exclude", "tabindex", "lang", "dir"}
+ATTRIBUTES: dict[str, set[str]] = {
+    "*": GLOBAL_ATTRIBUTES,
+    "a": {"href", "data-preview", "hreflang"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "ol": {"start", "type"},
+    "code": set(),
+    "pre": set(),
+    "span": set(),
+    "details": {"open"},
+    "svg": {"viewBox", "viewbox", "xmlns", "width", "height", "preserveAspectRatio"},
+    "rect": {"x", "y", "width", "height", "rx", "ry"},
+    "text": {"x", "y", "dx", "dy", "text-anchor"},
+    "tspan": {"x", "y", "dx", "dy"},
+    "line": {"x1", "y1", "x2", "y2"},
+    "circle": {"cx", "cy", "r"},
+    "path": {"d"},
+    "g": {"transform"},
+    "input": {"type", "checked", "disabled", "name"},
+    "label": {"for"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _safe_json_ld(text: str) -> str:
+    """Re-serialize a JSON-LD block so that nothing in it can close the script element."""
+    data: Any = json.loads(text)
+    dumped = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return dumped.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def clean_article(html: str) -> str:
+    """The article's HTML with everything outside the allowlist removed; JSON-LD kept if valid JSON."""
+    blocks = []
+    for match in _JSON_LD.finditer(html):
+        try:
+            blocks.append(_safe_json_ld(match.group(1)))
+        except ValueError:
+            continue  # not JSON: dropped with the rest of the unsafe markup
+    body = nh3.clean(_JSON_LD.sub("", html), tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel=None, strip_comments=True)
+    scripts = "".join(f'<script type="application/ld+json">{b}</script>' for b in blocks)
+    return body + scripts
+
+
+def sanitize_page(text: str) -> str:
+    """A whole built page with its article sanitized."""
+    return _ARTICLE.sub(lambda m: m.group(1) + clean_article(m.group(2)) + m.group(3), text, count=1)
+
+
+def sanitize_file(page: Path) -> None:
+    """Sanitize one built page in place (rewritten only when cleaning changed it)."""
+    text = page.read_text(encoding="utf-8")
+    cleaned = sanitize_page(text)
+    if cleaned != text:
+        page.write_text(cleaned, encoding="utf-8")
+
+
+def sanitize_site(glossary: object, site_dir: Path) -> None:
+    """Sanitize the article of every HTML page of the freshly built site, in place, with ``WORKERS`` processes.
+
+    Each page is cleaned on its own, so the result is the same for any number of workers."""
+    pages = sorted(Path(site_dir).rglob("*.html"))
+    workers = min(WORKERS.get(), max(1, len(pages) // PAGES_PER_WORKER))
+    if workers <= 1:
+        for page in pages:
+            sanitize_file(page)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        list(pool.map(sanitize_file, pages, chunksize=max(1, len(pages) // (workers * 4))))
+
+
+PAGES_PER_WORKER = 200
+"""Below this many pages a step runs in one process: starting workers would cost more than it saves."""
+
+
+STEP = Step("sanitize", sanitize_site)

@@ -1,0 +1,47 @@
+"""``python -m generator export [--out DIR]``: write the machine-readable exports."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..build.export import write_exports
+from ..findings import Finding, GlossaryError
+from ..project import SITE_MARKER, project_folders, site_dir_of
+from ..stages.check import checked_glossary
+from .base import Command
+
+
+def _check_out(root: Path, out: Path, site: Path) -> list[Finding]:
+    """``out`` must not be one of the project's own folders, and the default (the site) must be built."""
+    root, *sources = project_folders(root)
+    out = out.resolve()
+    if out == root or any(out.is_relative_to(p) for p in sources):
+        return [Finding(str(out), 1, 1, "refusing to write exports into the project's own files",
+                        "pass --out with a directory of its own, such as site or export")]
+    if out == site and not (site / SITE_MARKER).exists():
+        return [Finding(str(out), 1, 1, "the site has not been built here yet",
+                        "run python -m generator build (it writes the exports too), or pass --out DIR")]
+    return []
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write glossary.json, glossary.schema.json and glossary.skos.ttl (default: into the built site)."""
+    root = Path(args.root).resolve()
+    site = site_dir_of(root)
+    out = Path(args.out) if args.out else site
+    glossary = checked_glossary(root)
+    problems = _check_out(root, out, site)
+    if problems:
+        raise GlossaryError(problems)
+    for file in write_exports(glossary, out):
+        print(f"wrote {file}")
+    return 0
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=None,
+                        help="directory to write into (default: the built site, site_dir of mkdocs.yml)")
+
+
+COMMAND = Command("export", cmd_export, _arguments)

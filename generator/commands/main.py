@@ -1,0 +1,47 @@
+"""Command line: ``python -m generator COMMAND [--root DIR]``.
+
+Exit codes: 0 success, 1 the data (or the build) has problems, which are printed as
+``path:line:col: message (hint)``; 2 wrong usage. Bad data never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..findings import GlossaryError
+from . import build, check, diff, export, generate, new_term, permalinks, redirects, rules, schema, serve
+from .base import CommandLike
+from .output import print_findings
+
+COMMANDS: tuple[CommandLike, ...] = (
+    check.COMMAND, generate.COMMAND, build.COMMAND, serve.COMMAND, rules.COMMAND, schema.COMMAND,
+    export.COMMAND, new_term.COMMAND, diff.COMMAND, permalinks.COMMAND, redirects.COMMAND,
+)
+"""Every command, in the order ``--help`` lists them."""
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser: one sub-command per entry of :data:`COMMANDS`, each with --root."""
+    main = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0])
+    sub = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        p = sub.add_parser(command.name, help=command.help, description=command.description)
+        p.add_argument("--root", type=Path, default=Path("."), help="project tree to work on (default: .)")
+        command.arguments(p)
+        p.set_defaults(command_object=command)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.command_object.run(args)
+    except GlossaryError as exc:
+        print_findings(exc.findings, getattr(args, "format", "text"))
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous site is unchanged", file=sys.stderr)
+        return 130

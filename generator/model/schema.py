@@ -1,0 +1,37 @@
+"""JSON Schemas of the data files, exported from the models so editors can complete and flag fields.
+
+Each data file starts with ``# yaml-language-server: $schema=<relative path>`` pointing here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..project import SCHEMA_DIR as _SCHEMA_DIR
+from .records import RECORD_MODELS
+
+SCHEMA_DIR = Path(_SCHEMA_DIR)
+
+
+def schema_text(kind: str) -> str:
+    """The JSON Schema of one kind of data file, as stable, sorted JSON."""
+    schema = RECORD_MODELS[kind].model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"{kind}.schema.json"
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_schemas(root: Path, check_only: bool = False) -> list[str]:
+    """Write every schema under ``root/data/schema``; return the paths that were (or would be) changed."""
+    stale = []
+    folder = root / SCHEMA_DIR
+    for kind in sorted(RECORD_MODELS):
+        file = folder / f"{kind}.schema.json"
+        text = schema_text(kind)
+        if not file.exists() or file.read_text(encoding="utf-8") != text:
+            stale.append((SCHEMA_DIR / file.name).as_posix())
+            if not check_only:
+                folder.mkdir(parents=True, exist_ok=True)
+                file.write_text(text, encoding="utf-8")
+    return stale

@@ -1,0 +1,228 @@
+"""Stage 3, link: turn mentions of terms into links, and build the reverse index.
+
+Rules of the linker:
+
+* a mention matches a term's title, abbreviation or alias, whole words only; titles and
+  aliases match case-insensitively, abbreviations (and all-capital aliases) case-sensitively;
+  singular and plural forms both match;
+* the longest match wins ("Responsible Scaling Policy" before "Policy"); overlapping
+  shorter matches are dropped;
+* never inside code, existing links, explicit links, autolinks or URLs; never a link from
+  a term's page to itself; only the first mention of a term per section (the caller passes
+  the section's ``seen`` set);
+* explicit links ``[[term-id]]`` and ``[[term-id|label]]`` always link.
+
+The matching is one pass of two Aho-Corasick automata over the text, so its cost grows with
+the length of the text, not with the number of terms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import ahocorasick
+
+from ..model.fields import markdown_fields
+from ..model.records import Framework, Term
+
+if TYPE_CHECKING:
+    from .validate import Glossary, Record
+
+EXPLICIT = re.compile(r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
+_PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\]\n]*\]\]|!?\[[^\]\n]*\]\([^)\n]*\)(\{[^}\n]*\})?"
+                        r"|<[^>\n]*>|https?://[^\s)]+")
+_WORD_CHAR = re.compile(r"[\w-]")
+_GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)\{ data-preview \}")
+
+
+def whole_word_matches(automaton: ahocorasick.Automaton, haystack: str, text: str,
+                       word_char: re.Pattern[str]) -> Iterator[tuple[int, int, Any]]:
+    """(start, stop, payload) of each match of ``automaton`` in ``haystack`` (``text`` or a same-length
+    transform of it) that ``word_char`` characters do not adjoin in ``text``. Words are added as
+    ``(length, payload)``."""
+    if not len(automaton):
+        return
+    for end, (length, payload) in automaton.iter(haystack):
+        start, stop = end - length + 1, end + 1
+        before = text[start - 1] if start else " "
+        after = text[stop] if stop < len(text) else " "
+        if not word_char.match(before) and not word_char.match(after):
+            yield start, stop, payload
+
+
+def explicit_links(text: str) -> list[tuple[str, str | None]]:
+    """The explicit links ``[[id]]``/``[[id|label]]`` in ``text`` as (id, label) pairs."""
+    return [(m.group(1).strip(), m.group(2)) for m in EXPLICIT.finditer(text)]
+
+
+def iter_texts(g: Glossary) -> Iterator[tuple[Record[Any], tuple[Any, ...], str]]:
+    """Every Markdown text field of the terms, frameworks and crosswalk, with its record and location."""
+    records = [*g.term_records, *g.framework_records, *([g.crosswalk_record] if g.crosswalk_record else [])]
+    for record in records:
+        for loc, text in markdown_fields(record.model):
+            yield record, loc, text
+
+
+def word_forms(name: str) -> set[str]:
+    """The singular and plural forms of a name (English rules, last word only)."""
+    forms = {name}
+    lower = name.lower()
+    if lower.endswith("ies") and len(name) > 4:
+        forms.add(name[:-3] + "y")
+    elif lower.endswith(("ches", "shes", "sses", "xes")):
+        forms.add(name[:-2])
+    elif lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
+        forms.add(name[:-1])
+    if lower.endswith("y") and len(name) > 2 and lower[-2] not in "aeiou":
+        forms.add(name[:-1] + "ies")
+    elif lower.endswith(("ch", "sh", "ss", "x")):
+        forms.add(name + "es")
+    elif not lower.endswith("s"):
+        forms.add(name + "s")
+    return forms
+
+
+def _is_abbreviation(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
+
+
+@dataclass
+class LinkResult:
+    """Linked Markdown and the ids of the terms it links to."""
+
+    text: str
+    targets: set[str] = field(default_factory=set)
+
+
+class Linker:
+    """Links mentions of terms in Markdown text; build once, use for every text."""
+
+    def __init__(self, terms: Iterable[Term], url: Callable[[str], str]):
+        """``url(term_id)`` gives the Markdown link target of a term's page."""
+        self.terms = {t.id: t for t in terms}
+        self.url = url
+        self.words = ahocorasick.Automaton()
+        self.abbreviations = ahocorasick.Automaton()
+        for term in sorted(self.terms.values(), key=lambda t: t.id):
+            names = [term.title, *term.aliases] + ([term.abbreviation] if term.abbreviation else [])
+            for name in names:
+                for form in word_forms(name):
+                    if _is_abbreviation(name):
+                        self.abbreviations.add_word(form, (len(form), term.id))
+                    else:
+                        self.words.add_word(form.lower(), (len(form), term.id))
+        for automaton in (self.words, self.abbreviations):
+            if len(automaton):
+                automaton.make_automaton()
+
+    def _matches(self, text: str) -> list[tuple[int, int, str]]:
+        """Whole-word matches (start, end, id), longest first at each position, non-overlapping."""
+        found = [*whole_word_matches(self.words, text.lower(), text, _WORD_CHAR),
+                 *whole_word_matches(self.abbreviations, text, text, _WORD_CHAR)]
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        chosen: list[tuple[int, int, str]] = []
+        last_end = 0
+        for start, stop, tid in found:
+            if start >= last_end:
+                chosen.append((start, stop, tid))
+                last_end = stop
+        return chosen
+
+    def link_to(self, tid: str, label: str) -> str:
+        """Markdown for a link to term ``tid`` that shows an instant preview (the term's summary) on hover.
+
+        No title attribute: Material replaces it by the preview anyway, and repeating every
+        summary in every link would double the size of the pages."""
+        return f"[{label}]({self.url(tid)}){{ data-preview }}"
+
+    def link(self, text: str, seen: set[str], own: str | None = None) -> LinkResult:
+        """Link ``text``; ``seen`` holds ids already linked in this section and is updated."""
+        result = LinkResult("")
+        out: list[str] = []
+        pos = 0
+        for protected in _PROTECTED.finditer(text):
+            out.append(self._link_plain(text[pos:protected.start()], seen, own, result))
+            out.append(self._explicit(protected.group(0), seen, own, result))
+            pos = protected.end()
+        out.append(self._link_plain(text[pos:], seen, own, result))
+        result.text = "".join(out)
+        return result
+
+    def _explicit(self, chunk: str, seen: set[str], own: str | None, result: LinkResult) -> str:
+        match = EXPLICIT.fullmatch(chunk)
+        if not match or match.group(1).strip() not in self.terms:
+            return chunk
+        tid = match.group(1).strip()
+        if tid == own:
+            return match.group(2) or self.terms[tid].title
+        seen.add(tid)
+        result.targets.add(tid)
+        return self.link_to(tid, match.group(2) or self.terms[tid].title)
+
+    def _link_plain(self, chunk: str, seen: set[str], own: str | None, result: LinkResult) -> str:
+        out: list[str] = []
+        pos = 0
+        for start, stop, tid in self._matches(chunk):
+            if tid == own or tid in seen:
+                continue
+            seen.add(tid)
+            result.targets.add(tid)
+            out.append(chunk[pos:start])
+            out.append(self.link_to(tid, chunk[start:stop]))
+            pos = stop
+        out.append(chunk[pos:])
+        return "".join(out)
+
+
+def strip_links(text: str) -> str:
+    """Undo :meth:`Linker.link` for automatic links: each generated link back to its label."""
+    return _GENERATED_LINK.sub(lambda m: m.group(1), text)
+
+
+TERM_URL = "../terms/{id}.md"
+
+
+def term_url(tid: str) -> str:
+    """Link target of a term page from a generated page one directory deep (all linked pages are)."""
+    return TERM_URL.format(id=tid)
+
+
+@dataclass
+class Links:
+    """The link stage's output: linked text per field, and the reverse indexes."""
+
+    texts: dict[tuple[str, tuple[Any, ...]], str] = field(default_factory=dict)
+    referenced_by: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    discussed_in: dict[str, list[tuple[Any, Any, str]]] = field(default_factory=dict)
+
+    def text(self, record: Record[Any], *loc: Any) -> str:
+        """The linked Markdown of the field ``loc`` of ``record``."""
+        return self.texts[(record.doc.path, record.base + tuple(loc))]
+
+
+def link_glossary(g: Glossary, linker: Linker | None = None) -> Links:
+    """Link every text field once (each field is its own section) and build the backlink indexes."""
+    linker = linker or Linker(g.terms.values(), term_url)
+    links = Links()
+    referrers: dict[str, set[tuple[str, str]]] = {}
+    for record, loc, text in iter_texts(g):
+        model = record.model
+        own = model.id if isinstance(model, Term) else None
+        result = linker.link(text, set(), own=own)
+        links.texts[(record.doc.path, record.base + loc)] = result.text
+        kind = "term" if isinstance(model, Term) else ("framework" if isinstance(model, Framework) else "crosswalk")
+        source = (kind, getattr(model, "id", "crosswalk"))
+        for target in result.targets:
+            if target != own:
+                referrers.setdefault(target, set()).add(source)
+    links.referenced_by = {tid: sorted(sources) for tid, sources in sorted(referrers.items())}
+    for chapter in g.chapters:
+        for section in chapter.sections:
+            for role in ("introduces", "discusses"):
+                for tid in getattr(section, role):
+                    links.discussed_in.setdefault(tid, []).append((chapter, section, role))
+    return links

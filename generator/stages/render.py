@@ -1,0 +1,200 @@
+"""Stage 4, render: Jinja templates turn the linked glossary into Markdown pages.
+
+Contract: :func:`render_pages` is a pure function of the data. It returns every generated
+page as a path relative to ``content/`` and its text, in a stable order; the same data gives
+byte-identical pages. Templates run with ``StrictUndefined`` (a missing value is an error,
+never an empty string), and data values reach the Markdown only through the escaping
+filters below, or as linked Markdown from the link stage for fields that are Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..project import GENERATED_MARK
+from .link import Links, whole_word_matches
+from .pictures import comparison_svg, ladder_svg, timeline_svg
+from .validate import Glossary
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+
+
+def escape_plain(value: Any) -> str:
+    """Plain text as Markdown that renders literally (backslash-escapes Markdown syntax, escapes &)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(value)).replace("&", "&amp;")
+
+
+def escape_cell(value: Any) -> str:
+    """Inline Markdown safe inside a table cell: pipes escaped, newlines folded."""
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def escape_attr(value: Any) -> str:
+    """Text for a double-quoted attribute or link title."""
+    return str(value).replace("\\", "").replace('"', "'").replace("\n", " ")
+
+
+def yaml_string(value: Any) -> str:
+    """A JSON string, which YAML front matter reads as the same string."""
+    import json
+
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def initial(title: str) -> str:
+    """The A-Z letter a title is filed under ('#' for anything that is not A-Z)."""
+    first = title.strip()[:1].upper()
+    return first if first in string.ascii_uppercase else "#"
+
+
+def tidy_markdown(text: str) -> str:
+    """Blank lines around headings, at most one blank line in a row, one newline at the end."""
+    head, body = "", text
+    if text.startswith("---\n"):
+        end = text.index("\n---\n", 4) + 5
+        head, body = text[:end], text[end:]
+    lines: list[str] = []
+    for line in body.splitlines():
+        is_heading = line.startswith("#")
+        if is_heading and lines and lines[-1] != "":
+            lines.append("")
+        if lines and lines[-1].startswith("#") and line != "":
+            lines.append("")
+        if line == "" and (not lines or lines[-1] == ""):
+            continue
+        lines.append(line.rstrip())
+    return head + "\n".join(lines).strip("\n") + "\n"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated page: path under content/ and its Markdown."""
+
+    path: str
+    text: str
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja environment all templates share."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, yaml=yaml_string)
+    env.globals.update(generated_mark=GENERATED_MARK, initial=initial)
+    return env
+
+
+def _context(g: Glossary, links: Links) -> dict[str, Any]:
+    assert g.site is not None
+    terms = g.terms
+    frameworks = g.frameworks
+    return {
+        "site": g.site,
+        "glossary": g,
+        "terms": terms,
+        "frameworks": frameworks,
+        "references": g.references,
+        "chapters": g.chapters,
+        "links": links,
+        "term_records": {r.model.id: r for r in sorted(g.term_records, key=lambda r: r.model.id)},
+        "framework_records": {r.model.id: r for r in sorted(g.framework_records, key=lambda r: r.model.id)},
+        "terms_by_letter": _by_letter(terms.values()),
+        "framework_of_term": {fw.term: fw for fw in frameworks.values() if fw.term},
+        "central_terms": _most_referenced(terms, links, 8),
+        "crosswalk": g.crosswalk,
+        "crosswalk_record": g.crosswalk_record,
+        "level_of": {f"{fw.id}/{lv.id}": (fw, lv) for fw in frameworks.values() for lv in (fw.scale.levels if fw.scale else [])},
+        "timeline_svg": timeline_svg(list(frameworks.values())),
+        "comparison_svg": comparison_svg(list(frameworks.values()), g.crosswalk),
+        "ladder_svg": ladder_svg,
+    }
+
+
+def _most_referenced(terms: dict[str, Any], links: Links, count: int) -> list[Any]:
+    """The ``count`` terms that most other entries link to (ties by title), for the home page."""
+    ranked = sorted(links.referenced_by, key=lambda t: (-len(links.referenced_by[t]), terms[t].title.casefold()))
+    return [terms[tid] for tid in ranked[:count]]
+
+
+def _by_letter(terms: Any) -> dict[str, list[Any]]:
+    letters: dict[str, list[Any]] = {}
+    for term in sorted(terms, key=lambda t: (t.title.casefold(), t.id)):
+        letters.setdefault(initial(term.title), []).append(term)
+    return dict(sorted(letters.items(), key=lambda kv: (kv[0] == "#", kv[0])))
+
+
+
+
+_ABBR_WORD_CHAR = re.compile(r"\w")  # the abbr extension matches at \b: a hyphen ends an abbreviation
+
+
+class AbbreviationIndex:
+    """Finds which glossary abbreviations a page uses, in one pass over its text (Aho-Corasick).
+
+    Each generated page carries definitions for the abbreviations it uses only: appending the
+    whole list to every page costs Python-Markdown's ``abbr`` extension time quadratic in the
+    list's length on every page (cubic in the glossary's size over the site)."""
+
+    def __init__(self, expansions: dict[str, str]):
+        import ahocorasick
+
+        self.expansions = dict(sorted(expansions.items()))
+        self.automaton = ahocorasick.Automaton()
+        for abbr in self.expansions:
+            self.automaton.add_word(abbr, (len(abbr), abbr))
+        if self.expansions:
+            self.automaton.make_automaton()
+
+    def used_in(self, text: str) -> list[str]:
+        """The abbreviations that occur in ``text`` as whole words (as the ``abbr`` extension matches them)."""
+        return sorted({abbr for _, _, abbr in whole_word_matches(self.automaton, text, text, _ABBR_WORD_CHAR)})
+
+    def definitions(self, text: str) -> str:
+        """Markdown abbreviation definitions for the abbreviations ``text`` uses."""
+        return "".join(f"*[{a}]: {escape_attr(self.expansions[a])}\n" for a in self.used_in(text))
+
+
+def render_pages(g: Glossary, links: Links) -> list[Page]:
+    """Every generated page of the site, sorted by path."""
+    env = environment()
+    ctx = _context(g, links)
+    pages = [
+        Page("index.md", env.get_template("home.md.j2").render(ctx)),
+        Page("glossary/index.md", env.get_template("az.md.j2").render(ctx)),
+        Page("references/index.md", env.get_template("references.md.j2").render(ctx)),
+        Page("frameworks/index.md", env.get_template("frameworks.md.j2").render(ctx)),
+        Page("frameworks/compare.md", env.get_template("compare.md.j2").render(ctx)),
+        Page("chapters/index.md", env.get_template("chapters.md.j2").render(ctx)),
+        Page("includes/abbreviations.md", env.get_template("abbreviations.md.j2").render(ctx)),
+    ]
+    term_template = env.get_template("term.md.j2")
+    for tid, record in ctx["term_records"].items():
+        pages.append(Page(f"terms/{tid}.md", term_template.render(ctx, term=record.model, record=record)))
+    framework_template = env.get_template("framework.md.j2")
+    for fid, record in ctx["framework_records"].items():
+        pages.append(Page(f"frameworks/{fid}.md", framework_template.render(ctx, fw=record.model, record=record)))
+    chapter_template = env.get_template("chapter.md.j2")
+    for chapter in g.chapters:
+        pages.append(Page(f"chapters/{chapter.id}.md", chapter_template.render(ctx, chapter=chapter)))
+    abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
+    finished = []
+    for page in pages:
+        text = tidy_markdown(page.text)
+        if not page.path.startswith("includes/"):
+            defined = abbreviations.definitions(text)
+            text = text + "\n" + defined if defined else text
+        finished.append(Page(page.path, text))
+    return sorted(finished, key=lambda p: p.path)

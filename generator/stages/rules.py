@@ -1,0 +1,463 @@
+"""Consistency rules over the whole glossary: one small function per rule.
+
+Each rule takes the validated :class:`~generator.validate.Glossary` and yields findings; its
+docstring states the rule. :data:`RULES` lists them in the order they run, and
+``python -m generator rules`` prints them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from ..findings import Finding, did_you_mean
+from ..model.records import Citation
+from ..project import ABBREVIATIONS_INCLUDE, GENERATED_MARK
+from .link import explicit_links, iter_texts
+from .load import Document, Loc
+from .validate import Glossary, Record, dotted
+
+Rule = Callable[[Glossary], Iterable[Finding]]
+RULES: list[Rule] = []
+
+
+def rule(func: Rule) -> Rule:
+    """Register a consistency rule."""
+    RULES.append(func)
+    return func
+
+
+def run_rules(glossary: Glossary) -> list[Finding]:
+    """Every finding of every rule."""
+    return [finding for check in RULES for finding in check(glossary)]
+
+
+def today() -> dt.date:
+    """Today's date (UTC). Not SOURCE_DATE_EPOCH: that is the last commit's date, and data being
+    edited now is legitimately dated after it."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _duplicates(records: Iterable[Record[Any]], what: str, key: Callable[[Any], str] = lambda m: m.id,
+                loc: tuple[Any, ...] = ("id",)) -> Iterator[Finding]:
+    first: dict[str, Record[Any]] = {}
+    for record in records:
+        value = key(record.model)
+        if value in first:
+            other = first[value]
+            mark = other.doc.mark(other.base + loc)
+            yield record.finding(*loc, message=f"duplicate {what} '{value}'",
+                                 hint=f"already defined at {other.doc.path}:{mark.line}:{mark.col}")
+        else:
+            first[value] = record
+
+
+def _citations(glossary: Glossary) -> Iterator[tuple[Record[Any], tuple[Any, ...], Citation]]:
+    """Every citation in the data, with the record and field it stands in."""
+    for record in glossary.term_records:
+        term = record.model
+        for i, c in enumerate(term.sources):
+            yield record, ("sources", i, "ref"), c
+        for i, claim in enumerate(term.claims):
+            for j, c in enumerate(claim.sources):
+                yield record, ("claims", i, "sources", j, "ref"), c
+    for record in glossary.framework_records:
+        fw = record.model
+        for i, c in enumerate(fw.sources):
+            yield record, ("sources", i, "ref"), c
+        for i, v in enumerate(fw.versions):
+            yield record, ("versions", i, "source", "ref"), v.source
+        for i, claim in enumerate(fw.claims):
+            for j, c in enumerate(claim.sources):
+                yield record, ("claims", i, "sources", j, "ref"), c
+        for i, level in enumerate(fw.scale.levels if fw.scale else []):
+            for j, c in enumerate(level.sources):
+                yield record, ("scale", "levels", i, "sources", j, "ref"), c
+        for i, threshold in enumerate(fw.thresholds):
+            for j, c in enumerate(threshold.sources):
+                yield record, ("thresholds", i, "sources", j, "ref"), c
+    if glossary.crosswalk_record:
+        for i, mapping in enumerate(glossary.crosswalk_record.model.mappings):
+            for j, c in enumerate(mapping.sources):
+                yield glossary.crosswalk_record, ("mappings", i, "sources", j, "ref"), c
+
+
+@rule
+def ids_are_unique(g: Glossary) -> Iterator[Finding]:
+    """No two terms, frameworks, references or chapters share an id, in one file or across files."""
+    yield from _duplicates(g.term_records, "term id")
+    yield from _duplicates(g.framework_records, "framework id")
+    yield from _duplicates(g.reference_records, "reference id")
+    yield from _duplicates(g.chapter_records, "chapter id")
+    yield from _duplicates(g.chapter_records, "chapter number", key=lambda c: str(c.number), loc=("number",))
+
+
+@rule
+def record_files_are_named_after_their_id(g: Glossary) -> Iterator[Finding]:
+    """A term or framework file is named ``ID.yaml`` after the id it holds, so URLs and files agree."""
+    for record in [*g.term_records, *g.framework_records]:
+        stem = record.doc.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+        if stem != record.model.id:
+            yield record.finding("id", message=f"file name '{stem}.yaml' does not match id '{record.model.id}'",
+                                 hint=f"rename the file to {record.model.id}.yaml, or add the old id to redirect_from")
+
+
+@rule
+def related_terms_exist(g: Glossary) -> Iterator[Finding]:
+    """Every id in a term's ``related`` and ``broader`` names an existing term other than itself."""
+    terms = g.known("term", g.terms)
+    for record in g.term_records:
+        term = record.model
+        refs = [(("related", i), rid) for i, rid in enumerate(term.related)]
+        if term.broader:
+            refs.append((("broader",), term.broader))
+        for loc, rid in refs:
+            if rid == term.id:
+                yield record.finding(*loc, message=f"{loc[0]}: a term cannot refer to itself", hint="remove it")
+            elif rid not in terms:
+                yield record.finding(*loc, message=f"{loc[0]}: unknown term '{rid}'",
+                                     hint=did_you_mean(rid, terms) or "add the term or fix the id")
+
+
+@rule
+def related_terms_are_listed_once(g: Glossary) -> Iterator[Finding]:
+    """A term lists each related term once."""
+    for record in g.term_records:
+        seen: set[str] = set()
+        for i, rid in enumerate(record.model.related):
+            if rid in seen:
+                yield record.finding("related", i, message=f"related: '{rid}' is listed twice", hint="remove one")
+            seen.add(rid)
+
+
+@rule
+def broader_terms_form_a_hierarchy(g: Glossary) -> Iterator[Finding]:
+    """Following ``broader`` from any term never comes back to it: the hierarchy has no cycles."""
+    terms = g.terms
+    for record in g.term_records:
+        path, current = [record.model.id], record.model.broader
+        while current in terms and current not in path:
+            path.append(current)
+            current = terms[current].broader
+        if current == record.model.id:
+            cycle = " -> ".join([*path, current])
+            yield record.finding("broader", message=f"broader: cycle {cycle}",
+                                 hint="a broader term cannot be narrower than itself; remove one link")
+
+
+@rule
+def names_are_unambiguous(g: Glossary) -> Iterator[Finding]:
+    """No title, abbreviation or alias names two terms (words compared case-insensitively), so links are unambiguous."""
+    owner: dict[str, tuple[str, Record[Any], tuple[Any, ...]]] = {}
+    for record in sorted(g.term_records, key=lambda r: r.model.id):
+        term = record.model
+        names: list[tuple[tuple[Any, ...], str]] = [(("title",), term.title.casefold())]
+        if term.abbreviation:
+            names.append((("abbreviation",), term.abbreviation))
+        names += [(("aliases", i), a if a.isupper() else a.casefold()) for i, a in enumerate(term.aliases)]
+        own: set[str] = set()
+        for loc, name in names:
+            if name in own:
+                yield record.finding(*loc, message=f"'{name}' is given twice for this term", hint="remove the repeat")
+                continue
+            own.add(name)
+            if name in owner and owner[name][0] != term.id:
+                other_id, other, other_loc = owner[name]
+                mark = other.doc.mark(other.base + other_loc)
+                yield record.finding(*loc, message=f"'{name}' also names term '{other_id}'",
+                                     hint=f"see {other.doc.path}:{mark.line}:{mark.col}; keep it on one term")
+            owner.setdefault(name, (term.id, record, loc))
+
+
+@rule
+def citations_name_known_references(g: Glossary) -> Iterator[Finding]:
+    """Every cited reference id exists in data/references.yaml."""
+    refs = g.references
+    if g.incomplete("reference"):
+        return
+    for record, loc, citation in _citations(g):
+        if citation.ref not in refs:
+            yield record.finding(*loc, message=f"unknown reference '{citation.ref}'",
+                                 hint=did_you_mean(citation.ref, refs) or "add it to data/references.yaml")
+
+
+@rule
+def references_are_cited(g: Glossary) -> Iterator[Finding]:
+    """Every reference in the bibliography is cited by at least one term, framework or mapping."""
+    if g.unloaded:
+        return
+    cited = {c.ref for _, _, c in _citations(g)}
+    for record in g.reference_records:
+        if record.model.id not in cited:
+            yield record.finding("id", message=f"reference '{record.model.id}' is not cited anywhere",
+                                 hint="cite it from a term or framework, or remove it")
+
+
+@rule
+def terms_have_sources(g: Glossary) -> Iterator[Finding]:
+    """Every term cites at least one source for its definition."""
+    for record in g.term_records:
+        if not record.model.sources:
+            yield record.finding("id", message=f"term '{record.model.id}' has no sources",
+                                 hint="add a 'sources:' list of reference ids")
+
+
+@rule
+def level_ranks_are_unique_and_ordered(g: Glossary) -> Iterator[Finding]:
+    """A scale lists its levels with unique ids and strictly increasing ranks, lowest first."""
+    for record in g.framework_records:
+        scale = record.model.scale
+        if not scale:
+            continue
+        seen: set[str] = set()
+        for i, level in enumerate(scale.levels):
+            if level.id in seen:
+                yield record.finding("scale", "levels", i, "id", message=f"duplicate level id '{level.id}'",
+                                     hint="give each level its own id")
+            seen.add(level.id)
+            if i and level.rank <= scale.levels[i - 1].rank:
+                yield record.finding("scale", "levels", i, "rank",
+                                     message=f"rank {level.rank} of '{level.id}' is not above "
+                                             f"rank {scale.levels[i - 1].rank} of '{scale.levels[i - 1].id}'",
+                                     hint="list levels lowest first with strictly increasing ranks")
+
+
+@rule
+def thresholds_require_existing_levels(g: Glossary) -> Iterator[Finding]:
+    """A threshold's ``requires`` names a level of its own framework's scale; threshold ids are unique."""
+    for record in g.framework_records:
+        fw = record.model
+        levels = [lv.id for lv in fw.scale.levels] if fw.scale else []
+        seen: set[str] = set()
+        for i, threshold in enumerate(fw.thresholds):
+            if threshold.id in seen:
+                yield record.finding("thresholds", i, "id", message=f"duplicate threshold id '{threshold.id}'")
+            seen.add(threshold.id)
+            if threshold.requires and threshold.requires not in levels:
+                yield record.finding("thresholds", i, "requires",
+                                     message=f"requires: unknown level '{threshold.requires}' of '{fw.id}'",
+                                     hint=did_you_mean(threshold.requires, levels) or f"levels are: {', '.join(levels)}")
+
+
+@rule
+def versions_are_dated_in_order(g: Glossary) -> Iterator[Finding]:
+    """A framework's versions are unique and listed oldest first by date."""
+    for record in g.framework_records:
+        versions = record.model.versions
+        seen: set[str] = set()
+        for i, v in enumerate(versions):
+            if v.version in seen:
+                yield record.finding("versions", i, "version", message=f"duplicate version '{v.version}'")
+            seen.add(v.version)
+            if i and v.date < versions[i - 1].date:
+                yield record.finding("versions", i, "date",
+                                     message=f"version {v.version} ({v.date}) is older than the version before it",
+                                     hint="list versions oldest first")
+
+
+@rule
+def version_references_exist(g: Glossary) -> Iterator[Finding]:
+    """``introduced_in`` and ``retired_in`` of levels and thresholds name versions of their framework."""
+    for record in g.framework_records:
+        fw = record.model
+        versions = [v.version for v in fw.versions]
+        items = [(("scale", "levels", i), lv) for i, lv in enumerate(fw.scale.levels if fw.scale else [])]
+        items += [(("thresholds", i), t) for i, t in enumerate(fw.thresholds)]
+        for loc, item in items:
+            for name in ("introduced_in", "retired_in"):
+                value = getattr(item, name)
+                if value is not None and value not in versions:
+                    yield record.finding(*loc, name, message=f"{name}: unknown version '{value}' of '{fw.id}'",
+                                         hint=did_you_mean(value, versions) or f"versions are: {', '.join(versions)}")
+
+
+@rule
+def framework_and_term_links_exist(g: Glossary) -> Iterator[Finding]:
+    """A framework's ``term`` names an existing term, and a term's ``framework`` an existing framework."""
+    terms, frameworks = g.known("term", g.terms), g.known("framework", g.frameworks)
+    for record in g.framework_records:
+        if record.model.term and record.model.term not in terms:
+            yield record.finding("term", message=f"term: unknown term '{record.model.term}'",
+                                 hint=did_you_mean(record.model.term, terms))
+    for record in g.term_records:
+        if record.model.framework and record.model.framework not in frameworks:
+            yield record.finding("framework", message=f"framework: unknown framework '{record.model.framework}'",
+                                 hint=did_you_mean(record.model.framework, frameworks))
+
+
+@rule
+def claims_name_known_frameworks(g: Glossary) -> Iterator[Finding]:
+    """A dated claim's ``framework`` names an existing framework."""
+    frameworks = g.known("framework", g.frameworks)
+    for record in [*g.term_records, *g.framework_records]:
+        for i, claim in enumerate(record.model.claims):
+            if claim.framework and claim.framework not in frameworks:
+                yield record.finding("claims", i, "framework", message=f"unknown framework '{claim.framework}'",
+                                     hint=did_you_mean(claim.framework, frameworks))
+
+
+@rule
+def claims_are_not_older_than_the_framework(g: Glossary) -> Iterator[Finding]:
+    """A dated claim about a framework is dated on or after that framework's newest version, so a new
+    version forces a review of every claim about it."""
+    frameworks = g.frameworks
+    for record in [*g.term_records, *g.framework_records]:
+        for i, claim in enumerate(record.model.claims):
+            fw = frameworks.get(claim.framework or "")
+            if fw and claim.as_of < max(v.date for v in fw.versions):
+                newest = max(fw.versions, key=lambda v: v.date)
+                yield record.finding("claims", i, "as_of",
+                                     message=f"claim dated {claim.as_of} predates {fw.short_title} "
+                                             f"version {newest.version} ({newest.date})",
+                                     hint="check the claim against the new version, then update as_of")
+
+
+@rule
+def dates_are_not_in_the_future(g: Glossary) -> Iterator[Finding]:
+    """Review dates, claim dates, version dates and reference dates are not after today."""
+    now = today()
+    dated: list[tuple[Record[Any], tuple[Any, ...], dt.date]] = []
+    for record in g.term_records:
+        dated.append((record, ("reviewed",), record.model.reviewed))
+        dated += [(record, ("claims", i, "as_of"), c.as_of) for i, c in enumerate(record.model.claims)]
+    for record in g.framework_records:
+        dated.append((record, ("reviewed",), record.model.reviewed))
+        dated += [(record, ("versions", i, "date"), v.date) for i, v in enumerate(record.model.versions)]
+        dated += [(record, ("claims", i, "as_of"), c.as_of) for i, c in enumerate(record.model.claims)]
+    dated += [(r, ("date",), r.model.date) for r in g.reference_records]
+    for record, loc, value in dated:
+        if value > now:
+            yield record.finding(*loc, message=f"date {value} is in the future", hint=f"use a date on or before {now}")
+
+
+@rule
+def chapter_terms_exist(g: Glossary) -> Iterator[Finding]:
+    """Every term a chapter section introduces or discusses exists; section ids are unique in a chapter."""
+    terms = g.known("term", g.terms)
+    for record in g.chapter_records:
+        seen: set[str] = set()
+        for i, section in enumerate(record.model.sections):
+            if section.id in seen:
+                yield record.finding("sections", i, "id", message=f"duplicate section id '{section.id}'")
+            seen.add(section.id)
+            for field in ("introduces", "discusses"):
+                for j, tid in enumerate(getattr(section, field)):
+                    if tid not in terms:
+                        yield record.finding("sections", i, field, j, message=f"{field}: unknown term '{tid}'",
+                                             hint=did_you_mean(tid, terms) or "add the term or fix the id")
+
+
+@rule
+def terms_are_introduced_before_discussed(g: Glossary) -> Iterator[Finding]:
+    """A chapter does not discuss a term before the chapter (or earlier section) that introduces it."""
+    introduced_at: dict[str, tuple[int, int]] = {}
+    for record in g.chapter_records:
+        for i, section in enumerate(record.model.sections):
+            for tid in section.introduces:
+                introduced_at.setdefault(tid, (record.model.number, i))
+    for record in g.chapter_records:
+        for i, section in enumerate(record.model.sections):
+            for j, tid in enumerate(section.discusses):
+                where = introduced_at.get(tid)
+                if where and where > (record.model.number, i):
+                    yield record.finding("sections", i, "discusses", j,
+                                         message=f"discusses '{tid}' before chapter {where[0]} introduces it",
+                                         hint="introduce the term earlier, or discuss it later")
+
+
+@rule
+def crosswalk_levels_exist(g: Glossary) -> Iterator[Finding]:
+    """Crosswalk mappings name existing framework levels; 'none' has no target and the others have one."""
+    if not g.crosswalk_record:
+        return
+    levels = {f"{fw.id}/{lv.id}" for fw in g.frameworks.values() for lv in (fw.scale.levels if fw.scale else [])}
+    record = g.crosswalk_record
+    for i, mapping in enumerate(record.model.mappings):
+        for name in ("source", "target"):
+            ref = getattr(mapping, name)
+            if ref is not None and ref not in levels and not g.incomplete("framework"):
+                yield record.finding("mappings", i, name, message=f"{name}: unknown level '{ref}'",
+                                     hint=did_you_mean(ref, levels) or "write 'framework-id/level-id'")
+        if (mapping.relation == "none") != (mapping.target is None):
+            yield record.finding("mappings", i, "relation",
+                                 message="relation 'none' goes with no target, and every other relation with one",
+                                 hint="set relation: none and drop target, or name the target level")
+
+
+@rule
+def explicit_links_resolve(g: Glossary) -> Iterator[Finding]:
+    """Every explicit link ``[[term-id]]`` in any text names an existing term."""
+    terms = g.known("term", g.terms)
+    for record, loc, text in iter_texts(g):
+        for target, _label in explicit_links(text):
+            if target not in terms:
+                mark = record.doc.find_text(record.base + loc, f"[[{target}")
+                yield Finding(record.doc.path, mark.line, mark.col, f"link [[{target}]]: unknown term",
+                              did_you_mean(target, terms) or "fix the id or add the term")
+
+
+@rule
+def redirects_do_not_shadow_terms(g: Glossary) -> Iterator[Finding]:
+    """A former id in ``redirect_from`` is not the id of a current term, nor claimed by two terms."""
+    terms = g.terms
+    claimed: dict[str, str] = {}
+    for record in g.term_records:
+        for i, old in enumerate(record.model.redirect_from):
+            if old in terms:
+                yield record.finding("redirect_from", i, message=f"redirect_from: '{old}' is a current term id",
+                                     hint="a redirect cannot replace a live page")
+            elif old in claimed and claimed[old] != record.model.id:
+                yield record.finding("redirect_from", i, message=f"redirect_from: '{old}' is also claimed by '{claimed[old]}'")
+            claimed.setdefault(old, record.model.id)
+
+
+@rule
+def hand_written_pages_include_abbreviations(g: Glossary) -> Iterator[Finding]:
+    """Every hand-written page under content/ includes the glossary's abbreviations, so each
+    abbreviation shows its expansion on hover there too (generated pages carry their own)."""
+
+    content = g.root / "content"
+    for page in sorted(content.rglob("*.md")) if content.is_dir() else []:
+        rel = page.relative_to(g.root).as_posix()
+        if rel.startswith("content/includes/"):
+            continue
+        text = page.read_text(encoding="utf-8", errors="replace")
+        if GENERATED_MARK in text or ABBREVIATIONS_INCLUDE in text:
+            continue
+        line = max(1, len(text.splitlines()))
+        yield Finding(rel, line, 1, "hand-written page does not include the glossary's abbreviations",
+                      f"add the line {ABBREVIATIONS_INCLUDE} at its end")
+
+
+PLACEHOLDER = re.compile(r"^\s*TODO\b")
+
+
+def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, (*loc, i))
+
+
+@rule
+def placeholders_are_filled_in(g: Glossary) -> Iterator[Finding]:
+    """No text in any data file starts with a TODO placeholder: new-term scaffolds must be filled in first."""
+    docs: dict[str, Document] = {}
+    records: list[Any] = [*g.term_records, *g.framework_records, *g.reference_records, *g.chapter_records,
+                          *([g.site_record] if g.site_record else []), *([g.crosswalk_record] if g.crosswalk_record else [])]
+    for record in records:
+        docs.setdefault(record.doc.path, record.doc)
+    for path in sorted(docs):
+        doc = docs[path]
+        for loc, text in _texts(doc.data, ()):
+            if PLACEHOLDER.match(text):
+                mark = doc.find_text(loc, "TODO")
+                shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:37] + "..."
+                yield Finding(path, mark.line, mark.col, f"{dotted(loc)}: placeholder '{shown}' is not filled in",
+                              "replace it with the real text")

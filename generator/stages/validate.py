@@ -1,0 +1,241 @@
+"""Stage 2, validate: typed models for every data file, then the cross-record rules.
+
+:func:`load_glossary` reads the project's ``data/`` tree (the layout is in :data:`LAYOUT`),
+validates every file against its model and returns a :class:`Glossary` together with every
+finding. :func:`check` adds the consistency rules of :mod:`generator.rules`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import ValidationError
+
+from ..findings import Finding, did_you_mean
+from ..model.records import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
+from ..project import LAYOUT, SCHEMA_DIR
+from .load import Document, Loc, load_file
+
+T = TypeVar("T", bound=Strict)
+
+
+
+@dataclass(frozen=True)
+class Record(Generic[T]):
+    """A validated record and the place it came from, so rules can point at any of its fields."""
+
+    model: T
+    doc: Document
+    base: Loc = ()
+
+    def finding(self, *loc: Any, message: str, hint: str = "", key: bool = False) -> Finding:
+        """A finding at the field ``loc`` of this record."""
+        return self.doc.finding(self.base + tuple(loc), message, hint, key)
+
+
+@dataclass
+class Glossary:
+    """Everything in ``data/``, validated. The dicts hold the first record of each id."""
+
+    root: Path
+    site: Site | None = None
+    site_record: Record[Site] | None = None
+    term_records: list[Record[Term]] = field(default_factory=list)
+    framework_records: list[Record[Framework]] = field(default_factory=list)
+    reference_records: list[Record[Reference]] = field(default_factory=list)
+    chapter_records: list[Record[Chapter]] = field(default_factory=list)
+    crosswalk_record: Record[Crosswalk] | None = None
+    unloaded: set[tuple[str, str]] = field(default_factory=set)
+    _index: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def _indexed(self, name: str, records: list[Record[Any]], index: Any) -> Any:
+        """``index(records)``, computed once per list and length (record lists are only ever appended to or replaced).
+
+        Exports and templates read ``terms`` once per term; re-sorting on every read made them quadratic."""
+        key = (id(records), len(records))
+        cached = self._index.get(name)
+        if cached is None or cached[0] != key:
+            cached = self._index[name] = (key, index(records))
+        return cached[1]
+
+    def known(self, kind: str, ids: dict[str, Any]) -> set[str]:
+        """Ids of ``kind`` that exist, counting files that failed to load under their file
+        name, so one broken file does not cascade into 'unknown id' findings elsewhere."""
+        return set(ids) | {stem for k, stem in self.unloaded if k == kind}
+
+    def incomplete(self, kind: str) -> bool:
+        """Whether some file of ``kind`` failed to load (rules about 'nothing uses X' then stay quiet)."""
+        return any(k == kind for k, _ in self.unloaded)
+
+    @property
+    def terms(self) -> dict[str, Term]:
+        """The terms by id, in id order (the first record of a duplicated id)."""
+        return self._indexed("terms", self.term_records, _first_by_id)
+
+    @property
+    def frameworks(self) -> dict[str, Framework]:
+        """The frameworks by id, in id order."""
+        return self._indexed("frameworks", self.framework_records, _first_by_id)
+
+    @property
+    def references(self) -> dict[str, Reference]:
+        """The references by id, in id order."""
+        return self._indexed("references", self.reference_records, _first_by_id)
+
+    @property
+    def chapters(self) -> list[Chapter]:
+        """The chapters in order of their number."""
+        return self._indexed("chapters", self.chapter_records,
+                             lambda records: sorted((r.model for r in records), key=lambda c: c.number))
+
+    @property
+    def crosswalk(self) -> Crosswalk | None:
+        return self.crosswalk_record.model if self.crosswalk_record else None
+
+
+def _first_by_id(records: list[Record[Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for record in sorted(records, key=lambda r: r.model.id):
+        result.setdefault(record.model.id, record.model)
+    return result
+
+
+def _message(error: dict[str, Any]) -> str:
+    text = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if error["type"] in {"string_type", "list_type", "int_type", "date_type", "dict_type",
+                         "model_type", "bool_type"}:
+        text += f", got {type(error['input']).__name__}"
+    return text
+
+
+def dotted(loc: tuple[Any, ...]) -> str:
+    """A field path as written in messages: ``scale.levels[2].rank``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(file)"
+
+
+def validation_findings(exc: ValidationError, model: type[Strict], doc: Document, base: Loc) -> list[Finding]:
+    """Turn pydantic's errors into findings placed on the offending value or key."""
+    findings = []
+    for error in exc.errors():
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        where = dotted(loc)
+        if error["type"] == "extra_forbidden":
+            parent = _model_at(model, loc[:-1])
+            hint = did_you_mean(str(loc[-1]), parent.model_fields) if parent else ""
+            findings.append(doc.finding(base + loc, f"{where}: unknown field", hint or "remove it", key=True))
+        elif error["type"] == "missing":
+            findings.append(doc.finding(base + loc[:-1], f"missing field '{loc[-1]}'",
+                                        "add it; see the schema in data/schema/"))
+        else:
+            findings.append(doc.finding(base + loc, f"{where}: {_message(error)}"))
+    return findings
+
+
+def _model_at(model: type[Strict], loc: tuple[Any, ...]) -> type[Strict] | None:
+    """The model class that describes the mapping at ``loc`` inside ``model``, if known."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        if info is None:
+            return None
+        current = _inner_model(info.annotation)
+        if current is None:
+            return None
+    return current
+
+
+def _inner_model(annotation: Any) -> type[Strict] | None:
+    if isinstance(annotation, type) and issubclass(annotation, Strict):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
+def _validate(model: type[T], doc: Document, data: Any, base: Loc, findings: list[Finding]) -> T | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        findings.extend(validation_findings(exc, model, doc, base))
+        return None
+
+
+def _display(root: Path, file: Path) -> str:
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def _load(root: Path, relative: str, findings: list[Finding], required: bool) -> Document | None:
+    file = root / relative
+    if not file.exists():
+        if required:
+            findings.append(Finding(relative, 1, 1, "required data file is missing", f"create {relative}"))
+        return None
+    doc, problems = load_file(file, _display(root, file))
+    findings.extend(problems)
+    return doc
+
+
+def _stray_files(root: Path) -> list[Finding]:
+    """Files under data/ that the layout does not read (a typo'd extension, a misplaced file)."""
+    known = {LAYOUT[k] for k in ("site", "references", "chapters", "crosswalk")}
+    findings = []
+    for file in sorted((root / "data").rglob("*")):
+        rel = _display(root, file)
+        if file.is_dir() or rel.startswith(SCHEMA_DIR + "/") or rel in known or file.name.startswith("."):
+            continue
+        if file.parent.name in ("terms", "frameworks") and file.parent.parent == root / "data" and file.suffix == ".yaml":
+            continue
+        findings.append(Finding(rel, 1, 1, "file is not part of the data layout",
+                                "terms go in data/terms/ID.yaml, frameworks in data/frameworks/ID.yaml"))
+    return findings
+
+
+def load_glossary(root: Path) -> tuple[Glossary, list[Finding]]:
+    """Load and validate every data file under ``root/data``; never raises for bad data."""
+    root = Path(root)
+    findings: list[Finding] = []
+    glossary = Glossary(root)
+    if not (root / "data").is_dir():
+        return glossary, [Finding("data", 1, 1, "no data/ directory here", "run from the project root or pass --root")]
+    findings.extend(_stray_files(root))
+
+    doc = _load(root, LAYOUT["site"], findings, required=True)
+    if doc and (site := _validate(Site, doc, doc.data, (), findings)):
+        glossary.site, glossary.site_record = site, Record(site, doc)
+
+    doc = _load(root, LAYOUT["references"], findings, required=True)
+    if doc and (refs := _validate(References, doc, doc.data, (), findings)):
+        glossary.reference_records = [Record(r, doc, ("references", i)) for i, r in enumerate(refs.references)]
+    elif (root / LAYOUT["references"]).exists():
+        glossary.unloaded.add(("reference", "*"))
+
+    doc = _load(root, LAYOUT["chapters"], findings, required=False)
+    if doc and (chapters := _validate(Chapters, doc, doc.data, (), findings)):
+        glossary.chapter_records = [Record(c, doc, ("chapters", i)) for i, c in enumerate(chapters.chapters)]
+
+    doc = _load(root, LAYOUT["crosswalk"], findings, required=False)
+    if doc and (crosswalk := _validate(Crosswalk, doc, doc.data, (), findings)):
+        glossary.crosswalk_record = Record(crosswalk, doc)
+
+    for folder, kind, model, records in (("terms", "term", Term, glossary.term_records),
+                                         ("frameworks", "framework", Framework, glossary.framework_records)):
+        for file in sorted((root / "data" / folder).glob("*.yaml")):
+            doc, problems = load_file(file, _display(root, file))
+            findings.extend(problems)
+            if doc and (record := _validate(model, doc, doc.data, (), findings)):
+                records.append(Record(record, doc))
+            else:
+                glossary.unloaded.add((kind, file.stem))
+    return glossary, findings
