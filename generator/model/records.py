@@ -96,6 +96,17 @@ Relation = Literal["analogous", "broader", "narrower", "none"]
 ElementKind = Literal["capability-thresholds", "weight-security", "deployment-mitigations", "halting",
                       "elicitation", "evaluation-frequency", "accountability", "updates"]
 """The common elements of frontier safety policies that the comparison matrix sets side by side."""
+ELEMENT_TITLES: dict[str, str] = {
+    "capability-thresholds": "Capability thresholds",
+    "weight-security": "Model weight security",
+    "deployment-mitigations": "Deployment mitigations",
+    "halting": "Conditions for halting development or deployment",
+    "elicitation": "Full capability elicitation",
+    "evaluation-frequency": "Evaluation frequency",
+    "accountability": "Accountability and external review",
+    "updates": "How the policy is updated",
+}
+"""Each :data:`ElementKind`'s heading, in the order of the matrix (a test holds the two to the same kinds)."""
 ReferenceKind = Literal["framework", "announcement", "paper", "report", "standard", "web", "system-card"]
 
 
@@ -275,6 +286,12 @@ class Framework(Strict):
         """The levels of the scale in force in ``version`` (default: the newest), lowest rank first."""
         version = self.newest.version if version is None else version
         return [lv for lv in (self.scale.levels if self.scale else []) if self.in_force(lv, version)]
+
+    def statements(self, element: str) -> list[tuple[int, ElementStatement]]:
+        """(index in ``elements``, statement) of what the framework states about ``element``, newest version first."""
+        order = {name: i for i, name in enumerate(self.version_names)}
+        found = [(i, s) for i, s in enumerate(self.elements) if s.element == element]
+        return sorted(found, key=lambda item: (-order.get(item[1].version, -1), item[0]))
 
     def thresholds_in_force(self, version: str | None = None) -> list[Threshold]:
         """The capability thresholds in force in ``version`` (default: the newest), in listed order."""

@@ -17,6 +17,7 @@ from typing import Any
 
 import jinja2
 
+from ..model.records import ELEMENT_TITLES
 from ..project import GENERATED_MARK
 from .link import Links, whole_word_matches
 from .pictures import comparison_svg, ladder_svg, timeline_svg
@@ -120,6 +121,8 @@ def _context(g: Glossary, links: Links) -> dict[str, Any]:
         "timeline_svg": timeline_svg(list(frameworks.values())),
         "comparison_svg": comparison_svg(list(frameworks.values()), g.crosswalk),
         "ladder_svg": ladder_svg,
+        "element_titles": ELEMENT_TITLES,
+        "stating_frameworks": [fw for fw in frameworks.values() if fw.elements],
     }
 
 
@@ -177,6 +180,7 @@ def render_pages(g: Glossary, links: Links) -> list[Page]:
         Page("references/index.md", env.get_template("references.md.j2").render(ctx)),
         Page("frameworks/index.md", env.get_template("frameworks.md.j2").render(ctx)),
         Page("frameworks/compare.md", env.get_template("compare.md.j2").render(ctx)),
+        Page("frameworks/elements.md", env.get_template("elements.md.j2").render(ctx)),
         Page("chapters/index.md", env.get_template("chapters.md.j2").render(ctx)),
         Page("includes/abbreviations.md", env.get_template("abbreviations.md.j2").render(ctx)),
     ]
