@@ -159,7 +159,7 @@ def comparison_svg(frameworks: Sequence[Framework], crosswalk: Crosswalk | None)
                     f'x2="{x2:.0f}" y2="{ty + BOX_H / 2:.0f}"/>')
     for col, fw in enumerate(scaled):
         body.append(f'<g class="gl-column" id="comparison-{escape(fw.id)}">')
-        for key, (c, row, level) in index.items():
+        for c, row, level in index.values():
             if c != col:
                 continue
             x, y = box_at(col, row)
