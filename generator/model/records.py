@@ -172,15 +172,6 @@ class Term(Strict):
     reviewed: dt.date = Field(description="The date the entry was last checked against its sources.")
     redirect_from: list[Slug] = Field(default_factory=list, description="Former ids that must keep working.")
 
-    @model_validator(mode="after")
-    def _has_a_definition(self) -> Term:
-        """A term has its own definition, or published definitions with a note on how they differ."""
-        if self.definition is None and not self.definitions:
-            raise ValueError("a term needs a definition, or definitions: with a definitions_note")
-        if self.definitions and self.definitions_note is None:
-            raise ValueError("definitions: needs a definitions_note saying how the published definitions differ")
-        return self
-
 
 class FrameworkVersion(Strict):
     """A dated version of a framework as published by its author."""

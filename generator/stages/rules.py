@@ -209,6 +209,29 @@ def terms_have_sources(g: Glossary) -> Iterator[Finding]:
 
 
 @rule
+def terms_are_defined(g: Glossary) -> Iterator[Finding]:
+    """A term has the glossary's own ``definition``, or published ``definitions:`` (or both)."""
+    for record in g.term_records:
+        if record.model.definition is None and not record.model.definitions:
+            yield record.finding("id", message=f"term '{record.model.id}' has no definition",
+                                 hint="add a 'definition:', or 'definitions:' with a 'definitions_note:'")
+
+
+@rule
+def published_definitions_have_a_note(g: Glossary) -> Iterator[Finding]:
+    """A term with published ``definitions:`` has a ``definitions_note`` saying how they differ, and a note
+    only goes with definitions, so the senses are never an unlabelled mix."""
+    for record in g.term_records:
+        term = record.model
+        if term.definitions and term.definitions_note is None:
+            yield record.finding("definitions", key=True, message="definitions: needs a definitions_note",
+                                 hint="say in one line how the published definitions differ")
+        elif term.definitions_note is not None and not term.definitions:
+            yield record.finding("definitions_note", key=True, message="definitions_note: there are no definitions: to note",
+                                 hint="add the published definitions, or remove the note")
+
+
+@rule
 def level_ranks_are_unique_and_ordered(g: Glossary) -> Iterator[Finding]:
     """A scale lists its levels with unique ids and strictly increasing ranks, lowest first."""
     for record in g.framework_records:
