@@ -72,8 +72,9 @@ def ladder_svg(fw: Framework) -> str:
                           + (f" Required by: {', '.join(thresholds)}." if thresholds else ""))
     desc = f"{len(levels)} levels from highest to lowest. " + " ".join(desc_parts)
     return _figure(f"ladder-{fw.id}", width, height, f"Ladder of the {fw.title}", desc, body,
-                   f"The {fw.scale.plural_name} of the {fw.title} (version {fw.versions[-1].version}), "
-                   "with the capability thresholds in force that require each level.", role="group")
+                   f"The {fw.scale.plural_name} of the {fw.title} across its versions, marked retired when not in "
+                   f"force in version {fw.newest.version}, with the capability thresholds in force there that "
+                   "require each level.", role="group")
 
 
 def timeline_svg(frameworks: Sequence[Framework]) -> str:
