@@ -17,9 +17,10 @@ from typing import Any
 
 import jinja2
 
+from ..model.records import ELEMENT_TITLES
 from ..project import GENERATED_MARK, LAYOUT
 from .cite import bibtex_entry
-from .link import Links, whole_word_matches
+from .link import EXPLICIT, Links, whole_word_matches
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .validate import Glossary
 
@@ -48,6 +49,15 @@ def yaml_string(value: Any) -> str:
     import json
 
     return json.dumps(str(value), ensure_ascii=False)
+
+
+def unlinked(text: str, terms: dict[str, Any]) -> str:
+    """Inline Markdown with each explicit link ``[[id|label]]`` replaced by its label (or the term's title)."""
+    def label(match: re.Match[str]) -> str:
+        tid = match.group(1).strip()
+        return match.group(2) or (terms[tid].title if tid in terms else tid)
+
+    return EXPLICIT.sub(label, text)
 
 
 def initial(title: str) -> str:
@@ -87,6 +97,7 @@ def environment() -> jinja2.Environment:
     """The Jinja environment all templates share."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        extensions=["jinja2.ext.do"],
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -124,6 +135,9 @@ def _context(g: Glossary, links: Links, history: Any = None) -> dict[str, Any]:
         "timeline_svg": timeline_svg(list(frameworks.values())),
         "comparison_svg": comparison_svg(list(frameworks.values()), g.crosswalk),
         "ladder_svg": ladder_svg,
+        "element_titles": ELEMENT_TITLES,
+        "unlinked": lambda text: unlinked(text, terms),
+        "stating_frameworks": [fw for fw in frameworks.values() if fw.elements],
     }
 
 
@@ -182,6 +196,7 @@ def render_pages(g: Glossary, links: Links, history: Any = None) -> list[Page]:
         Page("references/index.md", env.get_template("references.md.j2").render(ctx)),
         Page("frameworks/index.md", env.get_template("frameworks.md.j2").render(ctx)),
         Page("frameworks/compare.md", env.get_template("compare.md.j2").render(ctx)),
+        Page("frameworks/elements.md", env.get_template("elements.md.j2").render(ctx)),
         Page("chapters/index.md", env.get_template("chapters.md.j2").render(ctx)),
         Page("includes/abbreviations.md", env.get_template("abbreviations.md.j2").render(ctx)),
     ]
