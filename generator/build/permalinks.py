@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model.records import ELEMENT_TITLES
 from ..project import PERMALINKS_MANIFEST
 from ..stages.addresses import FIXED_PAGES, version_anchor
 from ..stages.validate import Glossary
@@ -31,6 +32,7 @@ HEADER = f"""\
 # drop a URL only on purpose, by re-running: {UPDATE_COMMAND}.
 """
 
+ELEMENTS_PAGE = "/frameworks/elements/"
 
 
 def permalinks(g: Glossary) -> set[str]:
@@ -43,6 +45,11 @@ def permalinks(g: Glossary) -> set[str]:
             urls.update(f"/frameworks/{fw.id}/#{level.id}" for level in fw.scale.levels)
         urls.update(f"/frameworks/{fw.id}/#{t.id}" for t in fw.thresholds)
         urls.update(f"/frameworks/{fw.id}/#{version_anchor(v.version)}" for v in fw.versions)
+        if fw.elements:
+            urls.add(f"/frameworks/{fw.id}/#elements")
+            urls.update(f"{ELEMENTS_PAGE}#{kind}--{fw.id}" for kind in ELEMENT_TITLES)
+    if any(fw.elements for fw in g.frameworks.values()):
+        urls.update(f"{ELEMENTS_PAGE}#{kind}" for kind in ELEMENT_TITLES)
     urls.update(f"/references/#{ref}" for ref in g.references)
     for chapter in g.chapters:
         urls.add(f"/chapters/{chapter.id}/")

@@ -22,14 +22,18 @@ from pathlib import Path
 
 from ..findings import EnvironmentProblem, Finding, GlossaryError
 from ..project import CONTENT_DIR, MKDOCS_YML, SITE_MARKER, SiteDirError, overlaps_project, site_dir_of
+from ..stages.address import release_problems
 from ..stages.check import checked_glossary
 from ..stages.link import link_glossary
 from ..stages.render import render_pages
 from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
 from . import export, redirects, sanitize
+from .fingerprint import inputs_digest, marker_text, recorded_digest
+from .history import history
 from .mkdocs import mkdocs_build
-from .steps import PostBuildStep
+from .offline import OFFLINE_ZIP, write_offline_zip
+from .steps import PostBuildStep, worker_count
 
 POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (sanitize.STEP, export.STEP, redirects.STEP)
 """What runs on a freshly built site before it is swapped in, in this order."""
@@ -60,6 +64,8 @@ class GenerateResult:
     glossary: Glossary
     stats: WriteStats
     timings: Timings
+    up_to_date: bool = False
+    """True when a build found the site already built from the same inputs and left it as it was."""
 
 
 def generate(root: Path, timings: Timings | None = None) -> GenerateResult:
@@ -70,8 +76,10 @@ def generate(root: Path, timings: Timings | None = None) -> GenerateResult:
         glossary = checked_glossary(root)
     with timings.stage("link"):
         links = link_glossary(glossary)
+    with timings.stage("history"):
+        changes = history(glossary)
     with timings.stage("render"):
-        pages = render_pages(glossary, links)
+        pages = render_pages(glossary, links, changes)
     with timings.stage("write"):
         stats = write_pages(root / CONTENT_DIR, pages)
     return GenerateResult(glossary, stats, timings)
@@ -190,10 +198,18 @@ def _swap_in(tmp: Path, site: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(root: Path, progress: Callable[[str], None] = lambda _: None) -> GenerateResult:
+def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, jobs: int | None = None,
+               force: bool = False, release: bool = False, offline: bool = False) -> GenerateResult:
     """Generate, then build the site atomically: the previous site stays until the new one is complete.
-    The result's timings include the MkDocs and post-build stages. One build at a time per output folder
-    (:func:`build_lock`); a full disk or another failure to write is an :class:`EnvironmentProblem`."""
+
+    When the site was built from exactly the same inputs (:mod:`.fingerprint`) and ``force`` is
+    false, MkDocs and the post-build steps are skipped. ``jobs`` worker processes (default: the
+    number of cores) share the steps that parallelize; the output is the same for any number.
+    The result's timings include the MkDocs and post-build stages. A ``release`` build refuses a
+    placeholder address (see :func:`generator.stages.address.release_problems`); ``offline`` also
+    writes the offline copy into the site (:data:`generator.build.offline.OFFLINE_ZIP`).
+    One build at a time per output folder (:func:`build_lock`); a full disk or another failure to
+    write is an :class:`EnvironmentProblem`."""
     root = Path(root).resolve()
     source_date_epoch(root)
     problems = safe_site_dir(root)
@@ -201,27 +217,46 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None) -> 
         raise GlossaryError(problems)
     site = site_dir_of(root)
     with build_lock(site):
-        progress("checking and generating pages")
-        result = generate(root)
-        tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
-        progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
-        with _signals_as_interrupts():
-            try:
-                _build_into(root, tmp, result, progress)
-                _swap_in(tmp, site)
-            except OSError as exc:
-                raise EnvironmentProblem(f"cannot write the site: {exc.strerror or exc} ({exc.filename or tmp})") from None
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
+        return _build_locked(root, site, progress, jobs, force, release, offline)
+
+
+def _build_locked(root: Path, site: Path, progress: Callable[[str], None], jobs: int | None, force: bool,
+                  release: bool, offline: bool) -> GenerateResult:
+    """:func:`build_site` once it holds the lock."""
+    progress("checking and generating pages")
+    result = generate(root)
+    glossary = result.glossary
+    if release and (problems := release_problems(glossary.site, glossary.site_record.doc if glossary.site_record else None)):
+        raise GlossaryError(problems)
+    timings = result.timings
+    with timings.stage("up-to-date check"):
+        digest = inputs_digest(root, options=("offline",) if offline else ())
+        if not force and (site / "index.html").is_file() and recorded_digest(site / SITE_MARKER) == digest:
+            result.up_to_date = True
+    if result.up_to_date:
+        progress("the site is up to date: nothing it is built from has changed (--force rebuilds it)")
+        return result
+    tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
+    progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
+    with _signals_as_interrupts():
+        try:
+            workers = jobs or os.cpu_count() or 1
+            with timings.stage("mkdocs"):
+                mkdocs_build(root, tmp, progress=progress, jobs=workers,
+                             site_url=glossary.site.url if glossary.site else None)
+            with worker_count(workers):
+                for step in POST_BUILD_STEPS:
+                    with timings.stage(f"post-build:{step.name}"):
+                        step.run(result.glossary, tmp)
+                if offline:
+                    progress("building the offline copy")
+                    with timings.stage("offline copy"):
+                        write_offline_zip(root, glossary, tmp / OFFLINE_ZIP, POST_BUILD_STEPS)
+            (tmp / SITE_MARKER).write_text(marker_text(digest), encoding="utf-8")
+            _swap_in(tmp, site)
+        except OSError as exc:
+            raise EnvironmentProblem(f"cannot write the site: {exc.strerror or exc} ({exc.filename or tmp})") from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     return result
 
-
-def _build_into(root: Path, tmp: Path, result: GenerateResult, progress: Callable[[str], None]) -> None:
-    """MkDocs into ``tmp``, then every post-build step, then the marker that says a build made it."""
-    timings = result.timings
-    with timings.stage("mkdocs"):
-        mkdocs_build(root, tmp, progress=progress)
-    for step in POST_BUILD_STEPS:
-        with timings.stage(f"post-build:{step.name}"):
-            step.run(result.glossary, tmp)
-    (tmp / SITE_MARKER).write_text("built by python -m generator build\n", encoding="utf-8")

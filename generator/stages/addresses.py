@@ -26,10 +26,11 @@ from .validate import Glossary, Record
 RESERVED_IDS = frozenset({"index"})
 """Ids no term, framework or chapter may take: ``index.md`` in a folder is that folder's own page."""
 
-FIXED_PAGES = ("/", "/about/", "/glossary/", "/frameworks/", "/frameworks/compare/", "/references/", "/chapters/")
+FIXED_PAGES = ("/", "/about/", "/glossary/", "/frameworks/", "/frameworks/compare/", "/frameworks/elements/",
+               "/references/", "/chapters/", "/changes/")
 """Pages every build has, whatever the data."""
 
-FRAMEWORK_ANCHORS = ("versions", "levels", "capability-thresholds", "status", "sources")
+FRAMEWORK_ANCHORS = ("versions", "levels", "capability-thresholds", "elements", "status", "sources")
 """Anchors the framework template writes on every framework page (its fixed headings)."""
 
 
@@ -81,8 +82,8 @@ def _framework_addresses(record: Record[Any]) -> Iterator[Address]:
     page = f"/frameworks/{fw.id}/"
     yield Address(page, "", record, ("id",))
     yield Address(page, heading_anchor(fw.title), record, ("title",))
-    fixed = [a for a in FRAMEWORK_ANCHORS if (a != "levels" or fw.scale) and (a != "capability-thresholds" or
-                                                                              fw.thresholds) and (a != "status" or fw.claims)]
+    present = {"levels": fw.scale, "capability-thresholds": fw.thresholds, "elements": fw.elements, "status": fw.claims}
+    fixed = [a for a in FRAMEWORK_ANCHORS if present.get(a, True)]
     yield from (Address(page, anchor) for anchor in fixed)
     for i, version in enumerate(fw.versions):
         yield Address(page, version_anchor(version.version), record, ("versions", i, "version"))

@@ -7,6 +7,15 @@ Rules of the linker:
   singular and plural forms both match;
 * the longest match wins ("Responsible Scaling Policy" before "Policy"); overlapping
   shorter matches are dropped;
+* a name followed by ``+`` is a different name ("Security Level 2+" is not "Security Level 2"),
+  and a hyphen joins words ("ASL-3" is not a mention of "ASL");
+* a level's name followed by a number names that numbered level, not the scheme ("Security
+  Level 2+", "AI Safety Level 3" do not link "Security Level" or "AI Safety Level"); the
+  whole numbered name links when it is a term's name;
+* a possessive links the name and leaves the ending outside ("[Anthropic]'s levels");
+* two mentions separated only by spaces would read as one link to one place ("Google DeepMind
+  CCL", "machine learning R&D critical capability levels"): only the last, the head of the
+  phrase, is linked, and the other is linked at its next mention;
 * never inside code, existing links, explicit links, autolinks or URLs; never a link from
   a term's page to itself; only the first mention of a term per section (the caller passes
   the section's ``seen`` set);
@@ -37,8 +46,10 @@ _PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\[\]\n]*\]\]|!?\[[^\[\]\n]*\]\([^()\
 """Spans the linker leaves alone. Each repeated part stops at the next character that could open the same
 construct again, so a failed match gives up at once and the scan stays linear (``"< "`` repeated a
 hundred thousand times does not make it quadratic)."""
-_WORD_CHAR = re.compile(r"[\w-]")
+_WORD_CHAR = re.compile(r"[\w+-]")  # characters that continue a name: a match next to one is not a mention
 _HAS_WORD = re.compile(r"[^\W_]")
+_STEP_NAME = re.compile(r"(?i)(?:level|tier)$")  # a name ending so, followed by a number, names one numbered step
+_NUMBER_AFTER = re.compile(r"[ \u00a0]\d")
 _GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)\{ data-preview \}")
 
 
@@ -55,6 +66,11 @@ def whole_word_matches(automaton: ahocorasick.Automaton, haystack: str, text: st
         after = text[stop] if stop < len(text) else " "
         if not word_char.match(before) and not word_char.match(after):
             yield start, stop, payload
+
+
+def _names_a_numbered_step(text: str, start: int, stop: int) -> bool:
+    """Whether ``text[start:stop]`` is a level's name followed by a number: part of a numbered level's name."""
+    return bool(_STEP_NAME.search(text, start, stop) and _NUMBER_AFTER.match(text, stop))
 
 
 def explicit_links(text: str) -> list[tuple[str, str | None]]:
@@ -89,6 +105,11 @@ def word_forms(name: str) -> set[str]:
     return forms
 
 
+PROPER_NAME_CATEGORIES = frozenset({"framework", "organisation"})
+"""Terms whose names are proper names: matched as written, so "frontier safety frameworks" in general
+does not link to Google DeepMind's Frontier Safety Framework, nor "meta-analysis" to Meta."""
+
+
 def _is_abbreviation(name: str) -> bool:
     letters = [c for c in name if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
@@ -115,7 +136,7 @@ class Linker:
             names = [term.title, *term.aliases] + ([term.abbreviation] if term.abbreviation else [])
             for name in names:
                 for form in word_forms(name):
-                    if _is_abbreviation(name):
+                    if _is_abbreviation(name) or term.category in PROPER_NAME_CATEGORIES:
                         self.abbreviations.add_word(form, (len(form), term.id))
                     else:
                         self.words.add_word(form.lower(), (len(form), term.id))
@@ -127,6 +148,7 @@ class Linker:
         """Whole-word matches (start, end, id), longest first at each position, non-overlapping."""
         found = [*whole_word_matches(self.words, text.lower(), text, _WORD_CHAR),
                  *whole_word_matches(self.abbreviations, text, text, _WORD_CHAR)]
+        found = [m for m in found if not _names_a_numbered_step(text, m[0], m[1])]
         found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
         chosen: list[tuple[int, int, str]] = []
         last_end = 0
@@ -153,9 +175,10 @@ class Linker:
             result.text = text
             return result
         spans = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
-        events: list[tuple[int, int, str | None]] = []
-        if _HAS_WORD.search(text):
-            events += self._matches(_masked(text, spans) if spans else text)
+        masked = _masked(text, spans) if spans else text
+        plain = self._matches(masked) if _HAS_WORD.search(text) else []
+        following = {m[0]: plain[k + 1] for k, m in enumerate(plain[:-1])}
+        events: list[tuple[int, int, str | None]] = [*plain]
         events += [(start, stop, None) for start, stop in spans if text.startswith("[[", start)]
         events.sort(key=lambda e: e[0])
         out: list[str] = []
@@ -164,8 +187,9 @@ class Linker:
             out.append(text[pos:start])
             if tid is None:
                 out.append(self._explicit(text[start:stop], seen, own, result))
-            elif tid == own or tid in seen:
-                out.append(text[start:stop])
+            elif tid == own or tid in seen or (
+                    start in following and self._joined(masked, stop, following[start], seen, own)):
+                out.append(text[start:stop])  # a mention followed by the head of its phrase links later
             else:
                 seen.add(tid)
                 result.targets.add(tid)
@@ -192,6 +216,13 @@ class Linker:
         seen.add(tid)
         result.targets.add(tid)
         return self.link_to(tid, match.group(2) or self.terms[tid].title)
+
+    @staticmethod
+    def _joined(chunk: str, stop: int, following: tuple[int, int, str], seen: set[str], own: str | None) -> bool:
+        """Whether the mention ending at ``stop`` is followed, across spaces only, by a mention that will be linked."""
+        start, _, tid = following
+        gap = chunk[stop:start]
+        return bool(gap) and gap.strip(" ") == "" and tid != own and tid not in seen
 
 
 def _masked(text: str, spans: list[tuple[int, int]]) -> str:
