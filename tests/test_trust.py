@@ -410,7 +410,7 @@ def test_full_disk_during_post_build_is_one_line(project: Path, capsys: pytest.C
         raise OSError(errno.ENOSPC, "No space left on device", str(site / "glossary.json"))
 
     monkeypatch.setattr(pipeline, "POST_BUILD_STEPS", (pipeline.POST_BUILD_STEPS[0], Step("export", full)))
-    assert main(["build", "--root", str(project)]) == 1
+    assert main(["build", "--force", "--root", str(project)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("error: cannot write the site: No space left on device (")
     assert _tree(project / "site") == before
