@@ -119,6 +119,10 @@ CASES = [
     ("urls_and_anchors_are_unique", "data/frameworks/alpha.yaml", "  - id: bio-1", "  - id: al-2",
      "thresholds[0].id: 'al-2' gives the address /frameworks/alpha/#al-2, which data/frameworks/alpha.yaml:27:11 "
      "already has (choose another id)", 0, 9),
+    ("site_settings_are_plain_text", "mkdocs.yml", "site_name: Frontier AI Safety Glossary",
+     "site_name: 'Glossary</title><script>alert(1)</script>'",
+     "site_name: the character '<' is not allowed here (the theme writes this setting into every page unescaped; "
+     "write it as plain text)", 0, 12),
     ("redirects_do_not_shadow_terms", "data/terms/scaling-policy.yaml", "category: policy", "category: policy\nredirect_from: [red-teaming]",
      "redirect_from: 'red-teaming' is a current term id (a redirect cannot replace a live page)", 1, 17),
 ]

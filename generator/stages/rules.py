@@ -18,7 +18,15 @@ from typing import Any
 from ..findings import Finding, did_you_mean
 from ..model.fields import text_fields
 from ..model.records import Citation, Mapping
-from ..project import ABBREVIATIONS_FILE, ABBREVIATIONS_INCLUDE, carries_generated_mark, is_generated, read_manifest
+from ..project import (
+    ABBREVIATIONS_FILE,
+    ABBREVIATIONS_INCLUDE,
+    MKDOCS_YML,
+    carries_generated_mark,
+    is_generated,
+    mkdocs_config,
+    read_manifest,
+)
 from .addresses import RESERVED_IDS, Address, addresses
 from .link import explicit_links, iter_texts
 from .load import Document, Loc
@@ -597,6 +605,28 @@ def _owner(address: Address) -> str:
         return "a page or heading of the site"
     mark = address.record.doc.mark(address.record.base + address.loc)
     return f"{address.record.doc.path}:{mark.line}:{mark.col}"
+
+
+HEAD_SETTINGS = ("site_name", "site_description", "site_author", "copyright")
+"""The settings of mkdocs.yml that the theme writes into every page's head and footer unescaped."""
+_HTML_SPECIAL = re.compile(r"[<>\"&]")
+
+
+@rule
+def site_settings_are_plain_text(g: Glossary) -> Iterator[Finding]:
+    """The site's name, description, author and copyright in mkdocs.yml hold no ``< > " &``: the theme writes
+    them into ``<title>``, ``<meta>`` and the footer without escaping."""
+    config = mkdocs_config(g.root)
+    try:
+        lines = (g.root / MKDOCS_YML).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return
+    for key in HEAD_SETTINGS:
+        value = config.get(key)
+        if isinstance(value, str) and (found := _HTML_SPECIAL.search(value)):
+            line = next((i for i, text in enumerate(lines, 1) if text.startswith(f"{key}:")), 1)
+            yield Finding(MKDOCS_YML, line, len(key) + 3, f"{key}: the character {found.group()!r} is not allowed here",
+                          "the theme writes this setting into every page unescaped; write it as plain text")
 
 
 @rule
