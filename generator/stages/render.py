@@ -76,7 +76,7 @@ def tidy_markdown(text: str) -> str:
         end = text.index("\n---\n", 4) + 5
         head, body = text[:end], text[end:]
     lines: list[str] = []
-    for line in body.splitlines():
+    for line in body.split("\n"):  # not splitlines(): U+2028, U+0085 and the like are not line breaks here
         is_heading = line.startswith("#")
         if is_heading and lines and lines[-1] != "":
             lines.append("")
