@@ -448,19 +448,15 @@ def test_diff_over_a_commit_with_an_absolute_symlink(project: Path, capsys: pyte
 
 # --- 6: linking stays linear whatever the text ----------------------------------------------------------------
 
-@pytest.mark.parametrize("unit", ["< ", "[[ ", "[a](", "[x] ", "` x", "[a](b){ ", "https://a ", "<a "])
-def test_link_time_per_mib_stays_near_prose(unit: str) -> None:
+@pytest.mark.parametrize("unit", ["< ", "[[ ", "[a](", "[x] ", "` x", "[a](b){ ", "https://a ", "<a ", "[[a]]", "[^"])
+def test_linking_hostile_text_stays_linear(unit: str) -> None:
+    """Quadratic scanning took 236 s on 600 KB of "< "; linear scanning takes a few hundredths of a second.
+    The bound is loose on purpose (a loaded machine must not fail it); `make bench` reports the ratio to prose."""
     from generator.stages.check import checked_glossary
 
-    g = checked_glossary(REPO)
-    linker = Linker(g.terms.values(), term_url)
-    prose = (" ".join(t.definition or "" for t in g.terms.values()) * 40)[:400_000]
-    hostile = (unit * (400_000 // len(unit) + 1))[:400_000]
-
-    def seconds(text: str) -> float:
-        return min(_timed(lambda: linker.link(text, set())) for _ in range(3))
-
-    assert seconds(hostile) <= 3 * seconds(prose) + 0.05
+    linker = Linker(checked_glossary(REPO).terms.values(), term_url)
+    hostile = (unit * (600_000 // len(unit) + 1))[:600_000]
+    assert min(_timed(lambda: linker.link(hostile, set())) for _ in range(2)) < 3.0
 
 
 def _timed(func) -> float:
