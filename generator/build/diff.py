@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import urls
 from ..findings import Finding, GlossaryError
 from ..model.records import Site
 from ..stages.validate import Glossary, load_glossary
@@ -113,7 +114,8 @@ def _anchors(g: Glossary, what: str) -> dict[str, Any]:
     for fw in g.frameworks.values():
         items = (fw.scale.levels if fw.scale else []) if what == "level" else fw.thresholds
         for item in items:
-            found.setdefault(f"{fw.id}#{item.id}", item)
+            anchor = urls.level_anchor(item.id) if what == "level" else urls.threshold_anchor(item.id)
+            found.setdefault(f"{fw.id}#{anchor}", item)
     return found
 
 

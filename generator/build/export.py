@@ -10,8 +10,8 @@ Contract:
   no timestamp is written;
 * ``python -m generator export [--out DIR]`` and the build's post-build step both call it.
 
-Every URL in the exports is absolute and permanent: ``site.url`` + ``terms/<id>/``,
-``frameworks/<id>/#<level-id>``, ``references/#<ref-id>``, ``chapters/<id>/``.
+Every URL in the exports is absolute and permanent (:func:`generator.urls.absolute`): ``site.url``
++ ``terms/<id>/``, ``frameworks/<id>/#<level-id>``, ``references/#<ref-id>``, ``chapters/<id>/``.
 Explicit links ``[[term-id|label]]`` in Markdown fields become ordinary Markdown links to
 the term's absolute URL.
 """
@@ -23,6 +23,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import urls
 from ..findings import Finding, GlossaryError
 from ..model.records import Citation, DatedClaim, Site
 from ..stages.link import EXPLICIT
@@ -42,29 +43,24 @@ EXPORT_FILES = (JSON_NAME, SCHEMA_NAME, SKOS_NAME)
 LANGUAGE = "en"
 
 
-def base_url(site: Site) -> str:
-    """The site's URL with exactly one trailing slash."""
-    return site.url.rstrip("/") + "/"
-
-
 def term_url(site: Site, tid: str) -> str:
     """Permanent URL of a term page."""
-    return f"{base_url(site)}terms/{tid}/"
+    return urls.absolute(site.url, urls.term_page(tid))
 
 
 def framework_url(site: Site, fid: str, anchor: str = "") -> str:
     """Permanent URL of a framework page, or of a level or threshold anchor on it."""
-    return f"{base_url(site)}frameworks/{fid}/" + (f"#{anchor}" if anchor else "")
+    return urls.absolute(site.url, urls.framework_page(fid), anchor)
 
 
 def reference_url(site: Site, rid: str) -> str:
     """Permanent URL of a reference's anchor on the references page."""
-    return f"{base_url(site)}references/#{rid}"
+    return urls.absolute(site.url, urls.REFERENCES, urls.reference_anchor(rid))
 
 
 def chapter_url(site: Site, cid: str, anchor: str = "") -> str:
     """Permanent URL of a chapter page, or of a section anchor on it."""
-    return f"{base_url(site)}chapters/{cid}/" + (f"#{anchor}" if anchor else "")
+    return urls.absolute(site.url, urls.chapter_page(cid), anchor)
 
 
 def _markdown(text: str | None, g: Glossary) -> str | None:
@@ -120,11 +116,11 @@ def export_data(g: Glossary) -> dict[str, Any]:
                       "source": _sources([v.source], g)[0]} for v in fw.versions],
         "scale": fw.scale.name if fw.scale else None,
         "levels": [{"id": lv.id, "label": lv.label, "rank": lv.rank, "summary": lv.summary,
-                    "description": _markdown(lv.description, g), "url": framework_url(site, fw.id, lv.id),
+                    "description": _markdown(lv.description, g), "url": framework_url(site, fw.id, urls.level_anchor(lv.id)),
                     "introduced_in": lv.introduced_in, "retired_in": lv.retired_in,
                     "sources": _sources(lv.sources, g)} for lv in (fw.scale.levels if fw.scale else [])],
         "thresholds": [{"id": th.id, "title": th.title, "domain": th.domain, "requires": th.requires,
-                        "url": framework_url(site, fw.id, th.id), "introduced_in": th.introduced_in,
+                        "url": framework_url(site, fw.id, urls.threshold_anchor(th.id)), "introduced_in": th.introduced_in,
                         "retired_in": th.retired_in, "sources": _sources(th.sources, g)} for th in fw.thresholds],
         "claims": _claims(fw.claims, g), "reviewed": fw.reviewed.isoformat(),
     } for fw in g.frameworks.values()]
@@ -135,14 +131,14 @@ def export_data(g: Glossary) -> dict[str, Any]:
     } for r in g.references.values()]
     chapters = [{
         "id": c.id, "number": c.number, "title": c.title, "summary": c.summary, "url": chapter_url(site, c.id),
-        "sections": [{"id": s.id, "title": s.title, "url": chapter_url(site, c.id, s.id),
+        "sections": [{"id": s.id, "title": s.title, "url": chapter_url(site, c.id, urls.section_anchor(s.id)),
                       "introduces": list(s.introduces), "discusses": list(s.discusses)} for s in c.sections],
     } for c in g.chapters]
     return {
         "$schema": SCHEMA_NAME,
         "schema_version": SCHEMA_VERSION,
         "glossary": {"name": site.name, "short_name": site.short_name, "version": site.version,
-                     "url": base_url(site), "description": site.description, "publisher": site.publisher,
+                     "url": urls.base_url(site.url), "description": site.description, "publisher": site.publisher,
                      "license": site.license},
         "terms": terms,
         "frameworks": frameworks,
@@ -171,7 +167,7 @@ def skos_graph(g: Glossary) -> rdflib.Graph:
     graph = Graph(bind_namespaces="none")
     for prefix, ns in (("skos", SKOS), ("dcterms", DCTERMS), ("owl", OWL), ("rdf", RDF), ("xsd", XSD)):
         graph.bind(prefix, ns)
-    scheme = URIRef(base_url(site))
+    scheme = URIRef(urls.base_url(site.url))
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, SKOS.prefLabel, Literal(site.name, lang=LANGUAGE)))
     graph.add((scheme, DCTERMS.title, Literal(site.name, lang=LANGUAGE)))

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import urls
 from ..findings import Finding, GlossaryError
 from ..project import CONTENT_DIR, MKDOCS_YML
 from ..stages.write import read_manifest
@@ -48,7 +49,8 @@ def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = 
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     build_logger = logging.getLogger("mkdocs.commands.build")
-    pages = sum(1 for p in (root / CONTENT_DIR).rglob("*.md") if "includes" not in p.parts) if progress else 0
+    content = root / CONTENT_DIR
+    pages = sum(1 for p in content.rglob("*.md") if urls.is_page(p.relative_to(content).as_posix())) if progress else 0
     counter = _Progress(pages, progress) if progress and pages >= PROGRESS_MIN_PAGES else None
     level = build_logger.level
     if counter:

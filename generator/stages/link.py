@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
+from .. import urls
 from ..model.fields import markdown_fields
 from ..model.records import Framework, Term
 
@@ -35,7 +36,9 @@ EXPLICIT = re.compile(r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
 _PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\]\n]*\]\]|!?\[[^\]\n]*\]\([^)\n]*\)(\{[^}\n]*\})?"
                         r"|<[^>\n]*>|https?://[^\s)]+")
 _WORD_CHAR = re.compile(r"[\w-]")
-_GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)\{ data-preview \}")
+_BEFORE_ID, _AFTER_ID = urls.md_link(urls.term_page("\0")).split("\0")
+_GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(" + re.escape(_BEFORE_ID) + r"([a-z0-9-]+)" + re.escape(_AFTER_ID)
+                             + r"\)\{ data-preview \}")
 
 
 def whole_word_matches(automaton: ahocorasick.Automaton, haystack: str, text: str,
@@ -183,12 +186,9 @@ def strip_links(text: str) -> str:
     return _GENERATED_LINK.sub(lambda m: m.group(1), text)
 
 
-TERM_URL = "../terms/{id}.md"
-
-
 def term_url(tid: str) -> str:
     """Link target of a term page from a generated page one directory deep (all linked pages are)."""
-    return TERM_URL.format(id=tid)
+    return urls.md_link(urls.term_page(tid))
 
 
 @dataclass

@@ -13,9 +13,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from .. import urls
 from ..model.records import Crosswalk, Framework, Level
 
-FONT = 13
 BOX_W, BOX_H, GAP = 210, 34, 10
 
 
@@ -48,6 +48,7 @@ def ladder_svg(fw: Framework) -> str:
     """The framework's levels as a ladder, highest rank on top, with the thresholds that require each level."""
     if not fw.scale:
         return ""
+    page = urls.framework_page(fw.id)
     levels = list(reversed(fw.scale.levels))
     needs: dict[str, list[str]] = {}
     for t in fw.thresholds:
@@ -60,7 +61,8 @@ def ladder_svg(fw: Framework) -> str:
     for i, level in enumerate(levels):
         y = 28 + i * (BOX_H + GAP)
         retired = " (retired)" if level.retired_in else ""
-        body.append(f'<a href="#{escape(level.id)}"><rect class="gl-box{" gl-retired" if retired else ""}" '
+        href = urls.url_from(page, page, urls.level_anchor(level.id))
+        body.append(f'<a href="{escape(href)}"><rect class="gl-box{" gl-retired" if retired else ""}" '
                     f'x="10" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/>')
         body.append(_text(20, y + 22, _shorten(level.label + retired, 28), "gl-text gl-strong") + "</a>")
         body.append(_text(BOX_W + 24, y + 15, _shorten(level.summary, 80)))
@@ -119,7 +121,8 @@ def _level_index(frameworks: Sequence[Framework]) -> dict[str, tuple[int, int, L
 
 
 def comparison_svg(frameworks: Sequence[Framework], crosswalk: Crosswalk | None) -> str:
-    """The frameworks' ladders side by side, with a line for each crosswalk correspondence."""
+    """The frameworks' ladders side by side, with a line for each crosswalk correspondence (drawn
+    for the comparison page: its links are relative to that page's URL)."""
     scaled = [fw for fw in frameworks if fw.scale]
     if not scaled:
         return ""
@@ -149,8 +152,8 @@ def comparison_svg(frameworks: Sequence[Framework], crosswalk: Crosswalk | None)
                     f'x2="{x2:.0f}" y2="{ty + BOX_H / 2:.0f}"/>')
     for key, (col, row, level) in index.items():
         x, y = box_at(col, row)
-        fid = key.split("/")[0]
-        body.append(f'<a href="../{escape(fid)}/#{escape(level.id)}"><rect class="gl-box" x="{x:.0f}" y="{y:.0f}" '
+        href = urls.url_from(urls.COMPARE, urls.framework_page(key.split("/")[0]), urls.level_anchor(level.id))
+        body.append(f'<a href="{escape(href)}"><rect class="gl-box" x="{x:.0f}" y="{y:.0f}" '
                     f'width="{box_w}" height="{BOX_H}" rx="6"/>')
         body.append(_text(x + 10, y + 22, _shorten(level.label, 19), "gl-text gl-strong") + "</a>")
     for mapping in (crosswalk.mappings if crosswalk else []):

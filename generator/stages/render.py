@@ -17,12 +17,24 @@ from typing import Any
 
 import jinja2
 
+from .. import urls
 from ..project import GENERATED_MARK
 from .link import Links, whole_word_matches
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .validate import Glossary
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+FIXED_TEMPLATES = {
+    urls.HOME: "home.md.j2",
+    urls.GLOSSARY: "az.md.j2",
+    urls.REFERENCES: "references.md.j2",
+    urls.FRAMEWORKS: "frameworks.md.j2",
+    urls.COMPARE: "compare.md.j2",
+    urls.CHAPTERS: "chapters.md.j2",
+    urls.ABBREVIATIONS: "abbreviations.md.j2",
+}
+"""The generated pages every build has, and the template of each (``about.md`` is hand-written)."""
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 
@@ -74,6 +86,12 @@ def tidy_markdown(text: str) -> str:
     return head + "\n".join(lines).strip("\n") + "\n"
 
 
+@jinja2.pass_context
+def link(context: jinja2.runtime.Context, page: str, anchor: str = "") -> str:
+    """The Markdown link to ``page`` (and ``anchor``) from the page being rendered (``page_path``)."""
+    return urls.md_link(page, anchor, depth=urls.depth(context["page_path"]))
+
+
 @dataclass(frozen=True)
 class Page:
     """A generated page: path under content/ and its Markdown."""
@@ -93,7 +111,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, yaml=yaml_string)
-    env.globals.update(generated_mark=GENERATED_MARK, initial=initial)
+    env.globals.update(generated_mark=GENERATED_MARK, initial=initial, urls=urls, link=link)
     return env
 
 
@@ -171,29 +189,25 @@ def render_pages(g: Glossary, links: Links) -> list[Page]:
     """Every generated page of the site, sorted by path."""
     env = environment()
     ctx = _context(g, links)
-    pages = [
-        Page("index.md", env.get_template("home.md.j2").render(ctx)),
-        Page("glossary/index.md", env.get_template("az.md.j2").render(ctx)),
-        Page("references/index.md", env.get_template("references.md.j2").render(ctx)),
-        Page("frameworks/index.md", env.get_template("frameworks.md.j2").render(ctx)),
-        Page("frameworks/compare.md", env.get_template("compare.md.j2").render(ctx)),
-        Page("chapters/index.md", env.get_template("chapters.md.j2").render(ctx)),
-        Page("includes/abbreviations.md", env.get_template("abbreviations.md.j2").render(ctx)),
-    ]
+
+    def render(template: jinja2.Template, path: str, **values: Any) -> Page:
+        return Page(path, template.render(ctx, page_path=path, **values))
+
+    pages = [render(env.get_template(template), path) for path, template in FIXED_TEMPLATES.items()]
     term_template = env.get_template("term.md.j2")
     for tid, record in ctx["term_records"].items():
-        pages.append(Page(f"terms/{tid}.md", term_template.render(ctx, term=record.model, record=record)))
+        pages.append(render(term_template, urls.term_page(tid), term=record.model, record=record))
     framework_template = env.get_template("framework.md.j2")
     for fid, record in ctx["framework_records"].items():
-        pages.append(Page(f"frameworks/{fid}.md", framework_template.render(ctx, fw=record.model, record=record)))
+        pages.append(render(framework_template, urls.framework_page(fid), fw=record.model, record=record))
     chapter_template = env.get_template("chapter.md.j2")
     for chapter in g.chapters:
-        pages.append(Page(f"chapters/{chapter.id}.md", chapter_template.render(ctx, chapter=chapter)))
+        pages.append(render(chapter_template, urls.chapter_page(chapter.id), chapter=chapter))
     abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
     finished = []
     for page in pages:
         text = tidy_markdown(page.text)
-        if not page.path.startswith("includes/"):
+        if urls.is_page(page.path):
             defined = abbreviations.definitions(text)
             text = text + "\n" + defined if defined else text
         finished.append(Page(page.path, text))

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from .. import urls
 from ..findings import Finding, did_you_mean
 from ..model.records import Citation
 from ..project import ABBREVIATIONS_INCLUDE, GENERATED_MARK
@@ -421,7 +422,7 @@ def hand_written_pages_include_abbreviations(g: Glossary) -> Iterator[Finding]:
     content = g.root / "content"
     for page in sorted(content.rglob("*.md")) if content.is_dir() else []:
         rel = page.relative_to(g.root).as_posix()
-        if rel.startswith("content/includes/"):
+        if not urls.is_page(page.relative_to(content).as_posix()):
             continue
         text = page.read_text(encoding="utf-8", errors="replace")
         if GENERATED_MARK in text or ABBREVIATIONS_INCLUDE in text:
