@@ -92,7 +92,7 @@ def test_renamed_term_without_redirect_fails_naming_the_url_and_the_fix(project:
     capsys.readouterr()
     assert main(["permalinks", "--root", str(project)]) == 1
     out = capsys.readouterr()
-    assert re.search(r"tests/permalinks\.txt:\d+:1: dropped: /terms/red-teaming/ ", out.err)
+    assert re.search(r"tests/permalinks\.txt:\d+:1: G006 dropped: /terms/red-teaming/ ", out.err)
     assert "add `redirect_from: [red-teaming]` to data/terms/red-team-testing.yaml" in out.err
     assert "added: /terms/red-team-testing/" in out.out
 

@@ -14,6 +14,7 @@ then by id: ``<status> <kind> <url>`` with status ``added``, ``changed``, ``remo
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import subprocess
 import tarfile
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import urls
-from ..findings import Finding, GlossaryError
+from ..findings import DIFF, Finding, GlossaryError
 from ..model.records import Site
 from ..stages.validate import Glossary, load_glossary
 from . import export
@@ -52,7 +53,8 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=60, check=False)
     except (OSError, subprocess.SubprocessError) as exc:
-        raise GlossaryError([Finding(".", 1, 1, f"cannot run git: {exc}", "install git, or run inside a git checkout")]) from None
+        raise GlossaryError([Finding(".", 1, 1, f"cannot run git: {exc}",
+                                     "install git, or run inside a git checkout", code=DIFF)]) from None
 
 
 def load_at(root: Path, rev: str, dest: Path) -> tuple[Glossary, list[Finding]]:
@@ -61,12 +63,12 @@ def load_at(root: Path, rev: str, dest: Path) -> tuple[Glossary, list[Finding]]:
     top = _git(root, "rev-parse", "--show-toplevel")
     if top.returncode:
         raise GlossaryError([Finding(".", 1, 1, f"{root} is not inside a git repository",
-                                     "run diff in a git checkout of the glossary, or pass --root")])
+                                     "run diff in a git checkout of the glossary, or pass --root", code=DIFF)])
     toplevel = Path(top.stdout.decode().strip())
     commit = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     if commit.returncode:
         raise GlossaryError([Finding(f"{rev}", 1, 1, f"'{rev}' is not a commit of the repository at {toplevel}",
-                                     "pass a branch, tag or commit, e.g. origin/main or HEAD~1")])
+                                     "pass a branch, tag or commit, e.g. origin/main or HEAD~1", code=DIFF)])
     prefix = _git(root, "rev-parse", "--show-prefix").stdout.decode().strip()
     tree = f"{commit.stdout.decode().strip()}:{prefix}data"
     dest.mkdir(parents=True, exist_ok=True)
@@ -75,7 +77,7 @@ def load_at(root: Path, rev: str, dest: Path) -> tuple[Glossary, list[Finding]]:
         archive = _git(toplevel, "archive", "--format=tar", "--prefix=data/", tree)
         if archive.returncode:
             raise GlossaryError([Finding(f"{rev}", 1, 1, f"git archive failed: {archive.stderr.decode().strip()}",
-                                         "check the repository")])
+                                         "check the repository", code=DIFF)])
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(dest, filter="data")
     else:  # no data/ at that revision: everything is new
@@ -84,7 +86,7 @@ def load_at(root: Path, rev: str, dest: Path) -> tuple[Glossary, list[Finding]]:
     glossary.root = root
     if not existed:
         return glossary, []
-    return glossary, [Finding(f"{rev}:{f.path}", f.line, f.col, f.message, f.hint) for f in findings]
+    return glossary, [dataclasses.replace(f, path=f"{rev}:{f.path}") for f in findings]
 
 
 def _dump(model: Any) -> Any:
@@ -124,7 +126,7 @@ def diff_glossaries(old: Glossary, new: Glossary) -> list[Change]:
     site: Site | None = new.site or old.site
     if site is None:
         raise GlossaryError([Finding("data/site.yaml", 1, 1, "no valid site metadata on either side",
-                                     "fix data/site.yaml")])
+                                     "fix data/site.yaml", code=DIFF)])
     moved = {former: t.id for t in new.terms.values() for former in t.redirect_from
              if former in old.terms and former not in new.terms}
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import urls
-from ..findings import Finding, GlossaryError
+from ..findings import EXPORT, Finding, GlossaryError
 from ..model.records import Citation, DatedClaim, Site
 from ..stages.link import EXPLICIT
 from .steps import Step
@@ -99,7 +99,7 @@ def export_data(g: Glossary) -> dict[str, Any]:
     site = g.site
     if site is None:
         raise GlossaryError([Finding("data/site.yaml", 1, 1, "cannot export without valid site metadata",
-                                     "fix data/site.yaml; run python -m generator check")])
+                                     "fix data/site.yaml; run python -m generator check", code=EXPORT)])
     terms = [{
         "id": t.id, "title": t.title, "abbreviation": t.abbreviation, "aliases": list(t.aliases),
         "summary": t.summary, "definition": _markdown(t.definition, g), "category": t.category,

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import urls
-from ..findings import Finding, GlossaryError
+from ..findings import BUILD, Finding, GlossaryError
 from ..project import CONTENT_DIR, MKDOCS_YML
 from ..stages.write import read_manifest
 
@@ -63,7 +63,7 @@ def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = 
         build(config, dirty=dirty)
     except (SystemExit, Exception) as exc:  # MkDocs aborts with SystemExit, or raises many kinds
         findings = [_place_mkdocs_warning(root, m) for m in handler.messages]
-        findings.append(Finding(MKDOCS_YML, 1, 1, f"MkDocs build failed: {exc}", "fix the problems listed above"))
+        findings.append(Finding(MKDOCS_YML, 1, 1, f"MkDocs build failed: {exc}", "fix the problems listed above", code=BUILD))
         raise GlossaryError(findings) from None
     finally:
         os.chdir(cwd)
@@ -80,7 +80,7 @@ def _place_mkdocs_warning(root: Path, message: str) -> Finding:
     """A MkDocs warning as a finding on the page (and line) it is about, when it names one."""
     match = _DOC_FILE.search(message)
     if not match:
-        return Finding(MKDOCS_YML, 1, 1, message, "fix the page or the configuration named here")
+        return Finding(MKDOCS_YML, 1, 1, message, "fix the page or the configuration named here", code=BUILD)
     page = f"{CONTENT_DIR}/{match.group(1)}"
     line, col = 1, 1
     try:
@@ -93,7 +93,7 @@ def _place_mkdocs_warning(root: Path, message: str) -> Finding:
         pass
     hint = ("a generated page: fix the data or template it comes from" if page_is_generated(root, page)
             else "fix the link in this hand-written page")
-    return Finding(page, line, col, message, hint)
+    return Finding(page, line, col, message, hint, code=BUILD)
 
 
 def page_is_generated(root: Path, page: str) -> bool:

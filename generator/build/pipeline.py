@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import Finding, GlossaryError
+from ..findings import BUILD, Finding, GlossaryError
 from ..project import CONTENT_DIR, SITE_MARKER, project_folders, site_dir_of
 from ..stages.check import checked_glossary
 from ..stages.link import link_glossary
@@ -98,10 +98,10 @@ def safe_site_dir(root: Path, site: Path) -> list[Finding]:
     problems = []
     if any(site == p or p.is_relative_to(site) for p in project_folders(root)):
         problems.append(Finding("mkdocs.yml", 1, 1, f"refusing to build into {site}: it holds the project's own files",
-                                "set site_dir to a directory of its own, such as site"))
+                                "set site_dir to a directory of its own, such as site", code=BUILD))
     elif site.exists() and any(site.iterdir()) and not (site / SITE_MARKER).exists():
         problems.append(Finding("mkdocs.yml", 1, 1, f"refusing to replace {site}: it is not empty and was not built here",
-                                f"empty it, or choose another site_dir (built sites carry {SITE_MARKER})"))
+                                f"empty it, or choose another site_dir (built sites carry {SITE_MARKER})", code=BUILD))
     return problems
 
 

@@ -17,7 +17,7 @@ import html
 from pathlib import Path
 
 from .. import urls
-from ..findings import GlossaryError
+from ..findings import REDIRECT, GlossaryError
 from ..stages.validate import Glossary
 from .steps import Step
 
@@ -64,7 +64,7 @@ def write_redirects(glossary: Glossary, site_dir: Path) -> list[Path]:
             if page.exists() and 'http-equiv="refresh"' not in page.read_text(encoding="utf-8", errors="replace"):
                 problems.append(record.finding("redirect_from", i,
                                                message=f"redirect_from: the site already has a page at {old_url}",
-                                               hint="a redirect cannot replace a live page; remove the old id"))
+                                               hint="a redirect cannot replace a live page; remove the old id", code=REDIRECT))
                 continue
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(redirect_page(old, term.id, term.title, base_url), encoding="utf-8")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..build.export import write_exports
-from ..findings import Finding, GlossaryError
+from ..findings import EXPORT, Finding, GlossaryError
 from ..project import SITE_MARKER, project_folders, site_dir_of
 from ..stages.check import checked_glossary
 from .base import Command
@@ -18,10 +18,10 @@ def _check_out(root: Path, out: Path, site: Path) -> list[Finding]:
     out = out.resolve()
     if out == root or any(out.is_relative_to(p) for p in sources):
         return [Finding(str(out), 1, 1, "refusing to write exports into the project's own files",
-                        "pass --out with a directory of its own, such as site or export")]
+                        "pass --out with a directory of its own, such as site or export", code=EXPORT)]
     if out == site and not (site / SITE_MARKER).exists():
         return [Finding(str(out), 1, 1, "the site has not been built here yet",
-                        "run python -m generator build (it writes the exports too), or pass --out DIR")]
+                        "run python -m generator build (it writes the exports too), or pass --out DIR", code=EXPORT)]
     return []
 
 

@@ -1,7 +1,8 @@
 """Command line: ``python -m generator COMMAND [--root DIR]``.
 
 Exit codes: 0 success, 1 the data (or the build) has problems, which are printed as
-``path:line:col: message (hint)``; 2 wrong usage. Bad data never prints a traceback.
+``path:line:col: CODE message (hint)`` (or, with ``--format github``, as annotations); 2 wrong
+usage. Bad data never prints a traceback.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def parser() -> argparse.ArgumentParser:
     for command in COMMANDS:
         p = sub.add_parser(command.name, help=command.help, description=command.description)
         p.add_argument("--root", type=Path, default=Path("."), help="project tree to work on (default: .)")
+        p.add_argument("--format", choices=["text", "github"], default="text",
+                       help="how problems are printed: path:line:col: CODE message (hint), or GitHub Actions annotations")
         command.arguments(p)
         p.set_defaults(command_object=command)
     return main
@@ -40,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.command_object.run(args)
     except GlossaryError as exc:
-        print_findings(exc.findings, getattr(args, "format", "text"))
+        print_findings(exc.findings, args.format)
         return 1
     except KeyboardInterrupt:
         print("interrupted; the previous site is unchanged", file=sys.stderr)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..findings import Finding, GlossaryError
+from ..findings import NEW_TERM, Finding, GlossaryError
 from ..model.records import SLUG, Category, PlainText
 from ..stages import rules
 from ..stages.validate import Glossary, load_glossary
@@ -70,12 +70,12 @@ def _existing(glossary: Glossary, tid: str) -> Finding | None:
     for record in glossary.term_records:
         if record.model.id == tid:
             return record.finding("id", message=f"term id '{tid}' already exists",
-                                  hint="choose another title, or pass --id with another id")
+                                  hint="choose another title, or pass --id with another id", code=NEW_TERM)
         if tid in record.model.redirect_from:
             i = record.model.redirect_from.index(tid)
             return record.finding("redirect_from", i,
                                   message=f"'{tid}' is a former id of term '{record.model.id}'",
-                                  hint="its URL redirects there; pass --id with another id")
+                                  hint="its URL redirects there; pass --id with another id", code=NEW_TERM)
     return None
 
 
@@ -94,12 +94,13 @@ def new_term(root: Path, title: str, tid: str | None = None) -> Path:
     root = Path(root)
     folder = root / "data" / "terms"
     if not (root / "data").is_dir():
-        raise GlossaryError([Finding("data", 1, 1, "no data/ directory here", "run from the project root or pass --root")])
+        raise GlossaryError([Finding("data", 1, 1, "no data/ directory here",
+                                     "run from the project root or pass --root", code=NEW_TERM)])
     rel = f"data/terms/{tid}.yaml"
     glossary, _ = load_glossary(root)
     taken = _existing(glossary, tid)
     if taken is None and (root / rel).exists():
-        taken = Finding(rel, 1, 1, f"{rel} already exists", "choose another title, or pass --id with another id")
+        taken = Finding(rel, 1, 1, f"{rel} already exists", "choose another title, or pass --id with another id", code=NEW_TERM)
     if taken:
         raise GlossaryError([taken])
     folder.mkdir(parents=True, exist_ok=True)
@@ -107,9 +108,10 @@ def new_term(root: Path, title: str, tid: str | None = None) -> Path:
         with (root / rel).open("x", encoding="utf-8") as handle:
             handle.write(term_yaml(tid, title, rules.today().isoformat()))
     except FileExistsError:
-        raise GlossaryError([Finding(rel, 1, 1, f"{rel} already exists", "pass --id with another id")]) from None
+        raise GlossaryError([Finding(rel, 1, 1, f"{rel} already exists", "pass --id with another id", code=NEW_TERM)]) from None
     except OSError as exc:
-        raise GlossaryError([Finding(rel, 1, 1, f"cannot write file: {exc.strerror}", "check the permissions")]) from None
+        raise GlossaryError([Finding(rel, 1, 1, f"cannot write file: {exc.strerror}", "check the permissions",
+                                     code=NEW_TERM)]) from None
     return root / rel
 
 

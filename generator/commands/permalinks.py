@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..build.permalinks import MANIFEST, UPDATE_COMMAND, compare, format_manifest, permalinks, read_manifest
+from ..findings import PERMALINK, Finding, GlossaryError
 from ..stages.check import checked_glossary
 from .base import Command
 
@@ -27,18 +27,15 @@ def cmd_permalinks(args: argparse.Namespace) -> int:
         print(f"{manifest}: {len(now)} URLs ({len(now - before)} added, {len(before - now)} dropped)")
         return 0
     if not manifest.exists():
-        print(f"{manifest}:1:1: no permalink manifest (create it: {UPDATE_COMMAND})", file=sys.stderr)
-        return 1
+        raise GlossaryError([Finding(str(manifest), 1, 1, "no permalink manifest", f"create it: {UPDATE_COMMAND}", PERMALINK)])
     result = compare(glossary, read_manifest(manifest))
     lines = {line.strip(): n for n, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1)}
-    for url in result.dropped:
-        print(f"{manifest}:{lines.get(url, 1)}:1: dropped: {url} is recorded as a permanent link but the site no longer has it "
-              f"({result.hint(url)})", file=sys.stderr)
     for url in result.added:
         print(f"added: {url} (not yet recorded; run {UPDATE_COMMAND})")
     if result.dropped:
-        print(f"{len(result.dropped)} permanent link(s) dropped.", file=sys.stderr)
-        return 1
+        raise GlossaryError([Finding(str(manifest), lines.get(url, 1), 1,
+                                     f"dropped: {url} is recorded as a permanent link but the site no longer has it",
+                                     result.hint(url), PERMALINK) for url in result.dropped])
     print(f"ok: every recorded permanent link is still served ({len(result.added)} new)")
     return 0
 

@@ -10,24 +10,55 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from .. import urls
-from ..findings import Finding, did_you_mean
+from ..findings import CODES, Finding, coded, did_you_mean
 from ..model.records import Citation
 from ..project import ABBREVIATIONS_INCLUDE, GENERATED_MARK
 from .link import explicit_links, iter_texts
 from .load import Document, Loc
 from .validate import Glossary, Record, dotted
 
-Rule = Callable[[Glossary], Iterable[Finding]]
+Check = Callable[[Glossary], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A consistency rule: its stable code and the function that checks it, whose docstring states the rule."""
+
+    code: str
+    check: Check
+
+    @property
+    def name(self) -> str:
+        return self.check.__name__
+
+    @property
+    def doc(self) -> str:
+        """The rule, as one line."""
+        return " ".join((self.check.__doc__ or "").split())
+
+    def __call__(self, glossary: Glossary) -> list[Finding]:
+        """The rule's findings, each carrying its code."""
+        return coded(self.check(glossary), self.code)
+
+
 RULES: list[Rule] = []
+"""Every rule, in the order they run (and ``python -m generator rules`` lists them)."""
 
 
-def rule(func: Rule) -> Rule:
-    """Register a consistency rule."""
-    RULES.append(func)
-    return func
+def rule(code: str) -> Callable[[Check], Check]:
+    """Register a consistency rule under ``code`` (``G1xx``, never reused: retire a code with its rule)."""
+
+    def register(func: Check) -> Check:
+        if any(r.code == code for r in RULES) or code in CODES:
+            raise ValueError(f"rule code {code} is taken")
+        RULES.append(Rule(code, func))
+        return func
+
+    return register
 
 
 def run_rules(glossary: Glossary) -> list[Finding]:
@@ -85,7 +116,7 @@ def _citations(glossary: Glossary) -> Iterator[tuple[Record[Any], tuple[Any, ...
                 yield glossary.crosswalk_record, ("mappings", i, "sources", j, "ref"), c
 
 
-@rule
+@rule("G101")
 def ids_are_unique(g: Glossary) -> Iterator[Finding]:
     """No two terms, frameworks, references or chapters share an id, in one file or across files."""
     yield from _duplicates(g.term_records, "term id")
@@ -95,7 +126,7 @@ def ids_are_unique(g: Glossary) -> Iterator[Finding]:
     yield from _duplicates(g.chapter_records, "chapter number", key=lambda c: str(c.number), loc=("number",))
 
 
-@rule
+@rule("G102")
 def record_files_are_named_after_their_id(g: Glossary) -> Iterator[Finding]:
     """A term or framework file is named ``ID.yaml`` after the id it holds, so URLs and files agree."""
     for record in [*g.term_records, *g.framework_records]:
@@ -105,7 +136,7 @@ def record_files_are_named_after_their_id(g: Glossary) -> Iterator[Finding]:
                                  hint=f"rename the file to {record.model.id}.yaml, or add the old id to redirect_from")
 
 
-@rule
+@rule("G103")
 def related_terms_exist(g: Glossary) -> Iterator[Finding]:
     """Every id in a term's ``related`` and ``broader`` names an existing term other than itself."""
     terms = g.known("term", g.terms)
@@ -122,7 +153,7 @@ def related_terms_exist(g: Glossary) -> Iterator[Finding]:
                                      hint=did_you_mean(rid, terms) or "add the term or fix the id")
 
 
-@rule
+@rule("G104")
 def related_terms_are_listed_once(g: Glossary) -> Iterator[Finding]:
     """A term lists each related term once."""
     for record in g.term_records:
@@ -133,7 +164,7 @@ def related_terms_are_listed_once(g: Glossary) -> Iterator[Finding]:
             seen.add(rid)
 
 
-@rule
+@rule("G105")
 def broader_terms_form_a_hierarchy(g: Glossary) -> Iterator[Finding]:
     """Following ``broader`` from any term never comes back to it: the hierarchy has no cycles."""
     terms = g.terms
@@ -148,7 +179,7 @@ def broader_terms_form_a_hierarchy(g: Glossary) -> Iterator[Finding]:
                                  hint="a broader term cannot be narrower than itself; remove one link")
 
 
-@rule
+@rule("G106")
 def names_are_unambiguous(g: Glossary) -> Iterator[Finding]:
     """No title, abbreviation or alias names two terms (words compared case-insensitively), so links are unambiguous."""
     owner: dict[str, tuple[str, Record[Any], tuple[Any, ...]]] = {}
@@ -172,7 +203,7 @@ def names_are_unambiguous(g: Glossary) -> Iterator[Finding]:
             owner.setdefault(name, (term.id, record, loc))
 
 
-@rule
+@rule("G107")
 def citations_name_known_references(g: Glossary) -> Iterator[Finding]:
     """Every cited reference id exists in data/references.yaml."""
     refs = g.references
@@ -184,7 +215,7 @@ def citations_name_known_references(g: Glossary) -> Iterator[Finding]:
                                  hint=did_you_mean(citation.ref, refs) or "add it to data/references.yaml")
 
 
-@rule
+@rule("G108")
 def references_are_cited(g: Glossary) -> Iterator[Finding]:
     """Every reference in the bibliography is cited by at least one term, framework or mapping."""
     if g.unloaded:
@@ -196,7 +227,7 @@ def references_are_cited(g: Glossary) -> Iterator[Finding]:
                                  hint="cite it from a term or framework, or remove it")
 
 
-@rule
+@rule("G109")
 def terms_have_sources(g: Glossary) -> Iterator[Finding]:
     """Every term cites at least one source for its definition."""
     for record in g.term_records:
@@ -205,7 +236,7 @@ def terms_have_sources(g: Glossary) -> Iterator[Finding]:
                                  hint="add a 'sources:' list of reference ids")
 
 
-@rule
+@rule("G110")
 def level_ranks_are_unique_and_ordered(g: Glossary) -> Iterator[Finding]:
     """A scale lists its levels with unique ids and strictly increasing ranks, lowest first."""
     for record in g.framework_records:
@@ -225,7 +256,7 @@ def level_ranks_are_unique_and_ordered(g: Glossary) -> Iterator[Finding]:
                                      hint="list levels lowest first with strictly increasing ranks")
 
 
-@rule
+@rule("G111")
 def thresholds_require_existing_levels(g: Glossary) -> Iterator[Finding]:
     """A threshold's ``requires`` names a level of its own framework's scale; threshold ids are unique."""
     for record in g.framework_records:
@@ -242,7 +273,7 @@ def thresholds_require_existing_levels(g: Glossary) -> Iterator[Finding]:
                                      hint=did_you_mean(threshold.requires, levels) or f"levels are: {', '.join(levels)}")
 
 
-@rule
+@rule("G112")
 def versions_are_dated_in_order(g: Glossary) -> Iterator[Finding]:
     """A framework's versions are unique and listed oldest first by date."""
     for record in g.framework_records:
@@ -258,7 +289,7 @@ def versions_are_dated_in_order(g: Glossary) -> Iterator[Finding]:
                                      hint="list versions oldest first")
 
 
-@rule
+@rule("G113")
 def version_references_exist(g: Glossary) -> Iterator[Finding]:
     """``introduced_in`` and ``retired_in`` of levels and thresholds name versions of their framework."""
     for record in g.framework_records:
@@ -274,7 +305,7 @@ def version_references_exist(g: Glossary) -> Iterator[Finding]:
                                          hint=did_you_mean(value, versions) or f"versions are: {', '.join(versions)}")
 
 
-@rule
+@rule("G114")
 def framework_and_term_links_exist(g: Glossary) -> Iterator[Finding]:
     """A framework's ``term`` names an existing term, and a term's ``framework`` an existing framework."""
     terms, frameworks = g.known("term", g.terms), g.known("framework", g.frameworks)
@@ -288,7 +319,7 @@ def framework_and_term_links_exist(g: Glossary) -> Iterator[Finding]:
                                  hint=did_you_mean(record.model.framework, frameworks))
 
 
-@rule
+@rule("G115")
 def claims_name_known_frameworks(g: Glossary) -> Iterator[Finding]:
     """A dated claim's ``framework`` names an existing framework."""
     frameworks = g.known("framework", g.frameworks)
@@ -299,7 +330,7 @@ def claims_name_known_frameworks(g: Glossary) -> Iterator[Finding]:
                                      hint=did_you_mean(claim.framework, frameworks))
 
 
-@rule
+@rule("G116")
 def claims_are_not_older_than_the_framework(g: Glossary) -> Iterator[Finding]:
     """A dated claim about a framework is dated on or after that framework's newest version, so a new
     version forces a review of every claim about it."""
@@ -315,7 +346,7 @@ def claims_are_not_older_than_the_framework(g: Glossary) -> Iterator[Finding]:
                                      hint="check the claim against the new version, then update as_of")
 
 
-@rule
+@rule("G117")
 def dates_are_not_in_the_future(g: Glossary) -> Iterator[Finding]:
     """Review dates, claim dates, version dates and reference dates are not after today."""
     now = today()
@@ -333,7 +364,7 @@ def dates_are_not_in_the_future(g: Glossary) -> Iterator[Finding]:
             yield record.finding(*loc, message=f"date {value} is in the future", hint=f"use a date on or before {now}")
 
 
-@rule
+@rule("G118")
 def chapter_terms_exist(g: Glossary) -> Iterator[Finding]:
     """Every term a chapter section introduces or discusses exists; section ids are unique in a chapter."""
     terms = g.known("term", g.terms)
@@ -350,7 +381,7 @@ def chapter_terms_exist(g: Glossary) -> Iterator[Finding]:
                                              hint=did_you_mean(tid, terms) or "add the term or fix the id")
 
 
-@rule
+@rule("G119")
 def terms_are_introduced_before_discussed(g: Glossary) -> Iterator[Finding]:
     """A chapter does not discuss a term before the chapter (or earlier section) that introduces it."""
     introduced_at: dict[str, tuple[int, int]] = {}
@@ -368,7 +399,7 @@ def terms_are_introduced_before_discussed(g: Glossary) -> Iterator[Finding]:
                                          hint="introduce the term earlier, or discuss it later")
 
 
-@rule
+@rule("G120")
 def crosswalk_levels_exist(g: Glossary) -> Iterator[Finding]:
     """Crosswalk mappings name existing framework levels; 'none' has no target and the others have one."""
     if not g.crosswalk_record:
@@ -387,7 +418,7 @@ def crosswalk_levels_exist(g: Glossary) -> Iterator[Finding]:
                                  hint="set relation: none and drop target, or name the target level")
 
 
-@rule
+@rule("G121")
 def explicit_links_resolve(g: Glossary) -> Iterator[Finding]:
     """Every explicit link ``[[term-id]]`` in any text names an existing term."""
     terms = g.known("term", g.terms)
@@ -399,7 +430,7 @@ def explicit_links_resolve(g: Glossary) -> Iterator[Finding]:
                               did_you_mean(target, terms) or "fix the id or add the term")
 
 
-@rule
+@rule("G122")
 def redirects_do_not_shadow_terms(g: Glossary) -> Iterator[Finding]:
     """A former id in ``redirect_from`` is not the id of a current term, nor claimed by two terms."""
     terms = g.terms
@@ -414,7 +445,7 @@ def redirects_do_not_shadow_terms(g: Glossary) -> Iterator[Finding]:
             claimed.setdefault(old, record.model.id)
 
 
-@rule
+@rule("G123")
 def hand_written_pages_include_abbreviations(g: Glossary) -> Iterator[Finding]:
     """Every hand-written page under content/ includes the glossary's abbreviations, so each
     abbreviation shows its expansion on hover there too (generated pages carry their own)."""
@@ -446,7 +477,7 @@ def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
             yield from _texts(item, (*loc, i))
 
 
-@rule
+@rule("G124")
 def placeholders_are_filled_in(g: Glossary) -> Iterator[Finding]:
     """No text in any data file starts with a TODO placeholder: new-term scaffolds must be filled in first."""
     docs: dict[str, Document] = {}

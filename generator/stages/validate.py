@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from ..findings import Finding, did_you_mean
+from ..findings import DATA_LAYOUT, SCHEMA, Finding, coded, did_you_mean
 from ..model.records import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
 from ..project import LAYOUT, SCHEMA_DIR
 from .load import Document, Loc, load_file
@@ -30,9 +30,9 @@ class Record(Generic[T]):
     doc: Document
     base: Loc = ()
 
-    def finding(self, *loc: Any, message: str, hint: str = "", key: bool = False) -> Finding:
+    def finding(self, *loc: Any, message: str, hint: str = "", key: bool = False, code: str = "") -> Finding:
         """A finding at the field ``loc`` of this record."""
-        return self.doc.finding(self.base + tuple(loc), message, hint, key)
+        return self.doc.finding(self.base + tuple(loc), message, hint, key, code)
 
 
 @dataclass
@@ -133,7 +133,7 @@ def validation_findings(exc: ValidationError, model: type[Strict], doc: Document
                                         "add it; see the schema in data/schema/"))
         else:
             findings.append(doc.finding(base + loc, f"{where}: {_message(error)}"))
-    return findings
+    return coded(findings, SCHEMA)
 
 
 def _model_at(model: type[Strict], loc: tuple[Any, ...]) -> type[Strict] | None:
@@ -180,7 +180,7 @@ def _load(root: Path, relative: str, findings: list[Finding], required: bool) ->
     file = root / relative
     if not file.exists():
         if required:
-            findings.append(Finding(relative, 1, 1, "required data file is missing", f"create {relative}"))
+            findings.append(Finding(relative, 1, 1, "required data file is missing", f"create {relative}", DATA_LAYOUT))
         return None
     doc, problems = load_file(file, _display(root, file))
     findings.extend(problems)
@@ -198,7 +198,7 @@ def _stray_files(root: Path) -> list[Finding]:
         if file.parent.name in ("terms", "frameworks") and file.parent.parent == root / "data" and file.suffix == ".yaml":
             continue
         findings.append(Finding(rel, 1, 1, "file is not part of the data layout",
-                                "terms go in data/terms/ID.yaml, frameworks in data/frameworks/ID.yaml"))
+                                "terms go in data/terms/ID.yaml, frameworks in data/frameworks/ID.yaml", DATA_LAYOUT))
     return findings
 
 
@@ -208,7 +208,8 @@ def load_glossary(root: Path) -> tuple[Glossary, list[Finding]]:
     findings: list[Finding] = []
     glossary = Glossary(root)
     if not (root / "data").is_dir():
-        return glossary, [Finding("data", 1, 1, "no data/ directory here", "run from the project root or pass --root")]
+        return glossary, [Finding("data", 1, 1, "no data/ directory here",
+                                  "run from the project root or pass --root", DATA_LAYOUT)]
     findings.extend(_stray_files(root))
 
     doc = _load(root, LAYOUT["site"], findings, required=True)

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import Finding, GlossaryError
+from ..findings import WRITE, Finding, GlossaryError
 from ..project import GENERATED_MARK, MANIFEST
 from .render import Page
 
@@ -64,7 +64,7 @@ def write_pages(content: Path, pages: list[Page]) -> WriteStats:
     stats = WriteStats()
     conflicts = [
         Finding(f"{content.name}/{p.path}", 1, 1, "a hand-written page is in the way of a generated one",
-                "move or rename the hand-written page; generated pages are listed in content/.generated")
+                "move or rename the hand-written page; generated pages are listed in content/.generated", code=WRITE)
         for p in pages
         if (content / p.path).exists() and not _is_generated(content / p.path, manifest, p.path)
     ]
