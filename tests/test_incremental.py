@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import sanitize
+from generator.build import parallel_pages, sanitize
 from generator.build.fingerprint import inputs_digest, recorded_digest
 from generator.build.pipeline import build_site
 from generator.build.steps import worker_count
+from generator.findings import GlossaryError
 from generator.project import SITE_MARKER
-from tests.conftest import edit
+from tests.conftest import edit, make_project
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -76,3 +77,27 @@ def test_sanitizing_with_two_workers_gives_the_same_bytes(tmp_path: Path, monkey
     assert one == two
     assert "onclick" not in (tmp_path / "two" / "p3" / "index.html").read_text(encoding="utf-8")
     assert "alert" not in (tmp_path / "two" / "p3" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_pages_rendered_by_two_workers_give_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel_pages, "MIN_PAGES", 1)
+    sites = {}
+    for jobs in (1, 2):
+        root = make_project(tmp_path / f"jobs{jobs}")
+        build_site(root, jobs=jobs)
+        sites[jobs] = tree_digest(root / "site")
+    assert sites[1] == sites[2]
+    assert len(sites[1]) > 20
+
+
+@pytest.mark.slow
+def test_a_warning_in_a_worker_still_fails_the_strict_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel_pages, "MIN_PAGES", 1)
+    root = make_project(tmp_path / "broken")
+    about = root / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nSee [the missing page](missing.md).\n", encoding="utf-8")
+    with pytest.raises(GlossaryError) as exc:
+        build_site(root, jobs=2)
+    assert any(f.path == "content/about.md" and "missing.md" in f.message for f in exc.value.findings)
+    assert not (root / "site").exists()

@@ -165,9 +165,10 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
     progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
     with _signals_as_interrupts():
         try:
+            workers = jobs or os.cpu_count() or 1
             with timings.stage("mkdocs"):
-                mkdocs_build(root, tmp, progress=progress)
-            with worker_count(jobs or os.cpu_count() or 1):
+                mkdocs_build(root, tmp, progress=progress, jobs=workers)
+            with worker_count(workers):
                 for step in POST_BUILD_STEPS:
                     with timings.stage(f"post-build:{step.name}"):
                         step.run(result.glossary, tmp)
