@@ -27,6 +27,7 @@ from typing import Any
 from .. import urls
 from ..findings import DIFF, Finding, GlossaryError
 from ..model.records import Site
+from ..project import Project
 from ..stages.validate import Glossary, load_glossary
 from . import export
 
@@ -83,7 +84,7 @@ def load_at(root: Path, rev: str, dest: Path) -> tuple[Glossary, list[Finding]]:
     else:  # no data/ at that revision: everything is new
         (dest / "data").mkdir()
     glossary, findings = load_glossary(dest)
-    glossary.root = root
+    glossary.project = Project.at(root)
     if not existed:
         return glossary, []
     return glossary, [dataclasses.replace(f, path=f"{rev}:{f.path}") for f in findings]

@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import urls
-from ..project import PERMALINKS_MANIFEST
 from ..stages.validate import Glossary
 from .redirects import redirects
 
-MANIFEST = Path(PERMALINKS_MANIFEST)
 UPDATE_COMMAND = "make permalinks  (python -m generator permalinks --update)"
 HEADER = f"""\
 # Every public URL and anchor of the site, one a line (site-relative, sorted).

@@ -13,21 +13,20 @@ import contextlib
 import os
 import shutil
 import signal
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import BUILD, Finding, GlossaryError
-from ..project import CONTENT_DIR, SITE_MARKER, project_folders, site_dir_of
+from ..project import SITE_MARKER, Project
 from ..stages.check import checked_glossary
 from ..stages.link import link_glossary
 from ..stages.render import render_pages
 from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
 from . import export, redirects, sanitize
-from .fingerprint import inputs_digest, marker_text, recorded_digest
+from .fingerprint import inputs_digest, marker_text, recorded_digest, source_date_epoch
 from .mkdocs import mkdocs_build
 from .steps import PostBuildStep, worker_count
 
@@ -64,39 +63,27 @@ class GenerateResult:
     """True when a build found the site already built from the same inputs and left it as it was."""
 
 
-def generate(root: Path, timings: Timings | None = None) -> GenerateResult:
+def generate(root: Project | Path, timings: Timings | None = None) -> GenerateResult:
     """Check the data, then write the generated pages; raises :class:`GlossaryError` on findings."""
-    root = Path(root)
+    project = Project.at(root)
     timings = timings or Timings()
     with timings.stage("load+validate"):
-        glossary = checked_glossary(root)
+        glossary = checked_glossary(project)
     with timings.stage("link"):
         links = link_glossary(glossary)
     with timings.stage("render"):
         pages = render_pages(glossary, links)
     with timings.stage("write"):
-        stats = write_pages(root / CONTENT_DIR, pages)
+        stats = write_pages(project.content_dir, pages)
     return GenerateResult(glossary, stats, timings)
 
 
-def source_date_epoch(root: Path) -> None:
-    """Set SOURCE_DATE_EPOCH from the last commit, unless it is set, so builds are reproducible."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return
-    try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
-                             capture_output=True, text=True, timeout=10, check=False).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        out = ""
-    os.environ["SOURCE_DATE_EPOCH"] = out if out.isdigit() else "0"
-
-
-def safe_site_dir(root: Path, site: Path) -> list[Finding]:
+def safe_site_dir(project: Project, site: Path) -> list[Finding]:
     """The output directory must not be the project, its data or content, or a parent of them,
     nor a non-empty directory that a previous build did not create (it carries a marker file)."""
     site = site.resolve()
     problems = []
-    if any(site == p or p.is_relative_to(site) for p in project_folders(root)):
+    if any(site == p or p.is_relative_to(site) for p in project.folders):
         problems.append(Finding("mkdocs.yml", 1, 1, f"refusing to build into {site}: it holds the project's own files",
                                 "set site_dir to a directory of its own, such as site", code=BUILD))
     elif site.exists() and any(site.iterdir()) and not (site / SITE_MARKER).exists():
@@ -136,7 +123,7 @@ def _swap_in(tmp: Path, site: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, jobs: int | None = None,
+def build_site(root: Project | Path, progress: Callable[[str], None] = lambda _: None, jobs: int | None = None,
                force: bool = False) -> GenerateResult:
     """Generate, then build the site atomically: the previous site stays until the new one is complete.
 
@@ -144,17 +131,17 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
     false, MkDocs and the post-build steps are skipped. ``jobs`` worker processes (default: the
     number of cores) share the steps that parallelize; the output is the same for any number.
     The result's timings include the MkDocs and post-build stages."""
-    root = Path(root).resolve()
-    source_date_epoch(root)
-    site = site_dir_of(root)
-    problems = safe_site_dir(root, site)
+    project = Project.at(root)
+    epoch = source_date_epoch(project.root)
+    site = project.site_dir
+    problems = safe_site_dir(project, site)
     if problems:
         raise GlossaryError(problems)
     progress("checking and generating pages")
-    result = generate(root)
+    result = generate(project)
     timings = result.timings
     with timings.stage("up-to-date check"):
-        digest = inputs_digest(root)
+        digest = inputs_digest(project, epoch)
         if not force and (site / "index.html").is_file() and recorded_digest(site / SITE_MARKER) == digest:
             result.up_to_date = True
     if result.up_to_date:
@@ -167,7 +154,7 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
         try:
             workers = jobs or os.cpu_count() or 1
             with timings.stage("mkdocs"):
-                mkdocs_build(root, tmp, progress=progress, jobs=workers)
+                mkdocs_build(project, tmp, progress=progress, jobs=workers, source_date_epoch=epoch)
             with worker_count(workers):
                 for step in POST_BUILD_STEPS:
                     with timings.stage(f"post-build:{step.name}"):

@@ -1,6 +1,7 @@
 """What a command is: a name, a function of the parsed arguments, and the arguments it adds.
 
-Exit codes: 0 success, 1 the data (or the build) has problems, 2 wrong usage.
+Exit codes: 0 success, 1 the data (or the build) has problems, 2 wrong usage. Every command
+gets ``args.project``, the :class:`~generator.project.Project` of ``--root``.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from .output import print_findings
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate the data and run every consistency rule."""
-    glossary, findings = check(args.root)
+    glossary, findings = check(args.project)
     findings = selected(findings, _codes(args.select), _codes(args.ignore))
     if findings:
         print_findings(findings, args.format)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ..build.diff import diff_against
 from .base import Command
@@ -11,7 +10,7 @@ from .base import Command
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """List the pages and anchors (URLs) that the data changes since git REV add, change or remove."""
-    changes = diff_against(Path(args.root), args.rev)
+    changes = diff_against(args.project.root, args.rev)
     if not changes:
         print(f"no page or anchor changes between {args.rev} and the working tree")
     for change in changes:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..findings import GlossaryError
+from ..project import Project
 from . import build, check, diff, export, generate, new_term, permalinks, redirects, rules, schema, serve
 from .base import CommandLike
 from .output import print_findings
@@ -40,6 +41,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    args.project = Project.at(args.root)
     try:
         return args.command_object.run(args)
     except GlossaryError as exc:

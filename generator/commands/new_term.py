@@ -24,6 +24,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..findings import NEW_TERM, Finding, GlossaryError
 from ..model.records import SLUG, Category, PlainText
+from ..project import Project
 from ..stages import rules
 from ..stages.validate import Glossary, load_glossary
 from .base import Command
@@ -79,7 +80,7 @@ def _existing(glossary: Glossary, tid: str) -> Finding | None:
     return None
 
 
-def new_term(root: Path, title: str, tid: str | None = None) -> Path:
+def new_term(root: Project | Path, title: str, tid: str | None = None) -> Path:
     """Create ``data/terms/<id>.yaml`` for ``title``; raises :class:`UsageError` for a bad title or id,
     :class:`GlossaryError` when the id is taken or the file cannot be written."""
     try:
@@ -91,13 +92,14 @@ def new_term(root: Path, title: str, tid: str | None = None) -> Path:
     if not SLUG.match(tid):
         raise UsageError(f"id {tid!r} is not valid: use lowercase letters, digits and single hyphens"
                          + ("" if tid else " (the title has no letters or digits: pass --id)"))
-    root = Path(root)
-    folder = root / "data" / "terms"
-    if not (root / "data").is_dir():
+    project = Project.at(root)
+    root = project.root
+    folder = project.data_dir / "terms"
+    if not project.data_dir.is_dir():
         raise GlossaryError([Finding("data", 1, 1, "no data/ directory here",
                                      "run from the project root or pass --root", code=NEW_TERM)])
     rel = f"data/terms/{tid}.yaml"
-    glossary, _ = load_glossary(root)
+    glossary, _ = load_glossary(project)
     taken = _existing(glossary, tid)
     if taken is None and (root / rel).exists():
         taken = Finding(rel, 1, 1, f"{rel} already exists", "choose another title, or pass --id with another id", code=NEW_TERM)
@@ -118,7 +120,7 @@ def new_term(root: Path, title: str, tid: str | None = None) -> Path:
 def cmd_new_term(args: argparse.Namespace) -> int:
     """Scaffold data/terms/<id>.yaml for a new term, with placeholders that check refuses until filled in."""
     try:
-        path = new_term(Path(args.root), args.title, args.id)
+        path = new_term(args.project, args.title, args.id)
     except UsageError as exc:
         print(f"python -m generator new-term: error: {exc}", file=sys.stderr)
         return 2

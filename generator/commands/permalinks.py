@@ -5,17 +5,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..build.permalinks import MANIFEST, UPDATE_COMMAND, compare, format_manifest, permalinks, read_manifest
+from ..build.permalinks import UPDATE_COMMAND, compare, format_manifest, permalinks, read_manifest
 from ..findings import PERMALINK, Finding, GlossaryError
+from ..project import PERMALINKS_MANIFEST
 from ..stages.check import checked_glossary
 from .base import Command
 
 
 def cmd_permalinks(args: argparse.Namespace) -> int:
     """Compare the site's URLs with the recorded manifest (exit 1 if one was dropped), or --update it."""
-    root = Path(args.root)
-    manifest = args.manifest if args.manifest.is_absolute() else root / args.manifest
-    glossary = checked_glossary(root)
+    project = args.project
+    manifest = project.permalinks if args.manifest is None else project.root / args.manifest
+    glossary = checked_glossary(project)
     if args.update:
         text = format_manifest(permalinks(glossary))
         old = manifest.read_text(encoding="utf-8") if manifest.exists() else None
@@ -42,8 +43,8 @@ def cmd_permalinks(args: argparse.Namespace) -> int:
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--update", action="store_true", help="record the current URLs in the manifest")
-    parser.add_argument("--manifest", type=Path, default=MANIFEST,
-                        help=f"manifest file, relative to --root (default: {MANIFEST})")
+    parser.add_argument("--manifest", type=Path, default=None,
+                        help=f"manifest file, relative to --root (default: {PERMALINKS_MANIFEST})")
 
 
 COMMAND = Command("permalinks", cmd_permalinks, _arguments)

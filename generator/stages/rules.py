@@ -450,9 +450,9 @@ def hand_written_pages_include_abbreviations(g: Glossary) -> Iterator[Finding]:
     """Every hand-written page under content/ includes the glossary's abbreviations, so each
     abbreviation shows its expansion on hover there too (generated pages carry their own)."""
 
-    content = g.root / "content"
+    content = g.project.content_dir
     for page in sorted(content.rglob("*.md")) if content.is_dir() else []:
-        rel = page.relative_to(g.root).as_posix()
+        rel = g.project.display(page)
         if not urls.is_page(page.relative_to(content).as_posix()):
             continue
         text = page.read_text(encoding="utf-8", errors="replace")
