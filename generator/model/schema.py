@@ -6,6 +6,7 @@ Each data file starts with ``# yaml-language-server: $schema=<relative path>`` p
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from ..project import Project
 from .records import RECORD_MODELS
