@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.build.pipeline import generate
+from generator.files import write_if_changed
 from generator.findings import GlossaryError
 from generator.stages.load import parse_text
 from tests.conftest import REPO, edit
@@ -188,3 +189,12 @@ def test_public_api_is_what_it_claims() -> None:
     assert sorted(generator.__all__) == ["Finding", "GlossaryError", "build_site", "check", "generate"]
     for name in generator.__all__:
         assert getattr(generator, name).__doc__, name
+
+
+def test_write_if_changed_keeps_an_unchanged_file_untouched(tmp_path: Path) -> None:
+    file = tmp_path / "a" / "b.txt"
+    assert write_if_changed(file, "x") is True
+    stamp = file.stat().st_mtime_ns
+    assert write_if_changed(file, b"x") is False and file.stat().st_mtime_ns == stamp
+    assert write_if_changed(file, "y") is True and file.read_text(encoding="utf-8") == "y"
+    assert sorted(p.name for p in file.parent.iterdir()) == ["b.txt"]  # no temporary file left

@@ -19,11 +19,11 @@ the term's absolute URL.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import urls
+from ..files import write_if_changed
 from ..findings import EXPORT, Finding, GlossaryError
 from ..model.records import Citation, DatedClaim, Site
 from ..stages.link import EXPLICIT
@@ -216,11 +216,7 @@ def write_exports(g: Glossary, out: Path) -> list[Path]:
     written = []
     for name, text in export_files(g).items():
         file = out / name
-        data = text.encode("utf-8")
-        if not (file.exists() and file.read_bytes() == data):
-            tmp = file.with_name(f".{name}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, file)
+        write_if_changed(file, text)
         written.append(file)
     return written
 

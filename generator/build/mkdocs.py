@@ -13,7 +13,7 @@ from typing import Any
 from .. import urls
 from ..findings import BUILD, Finding, GlossaryError
 from ..project import MKDOCS_YML, Project
-from ..stages.write import read_manifest
+from ..stages.write import is_generated
 from .parallel_pages import ParallelPages
 
 PROGRESS_MIN_PAGES = 200
@@ -125,14 +125,9 @@ def _place_mkdocs_warning(project: Project, message: str) -> Finding:
                 break
     except OSError:
         pass
-    hint = ("a generated page: fix the data or template it comes from" if page_is_generated(project, match.group(1))
+    hint = ("a generated page: fix the data or template it comes from" if is_generated(project.content_dir, match.group(1))
             else "fix the link in this hand-written page")
     return Finding(page, line, col, message, hint, code=BUILD)
-
-
-def page_is_generated(project: Project, page: str) -> bool:
-    """Whether ``page`` (a path under the content folder) is one the generator wrote."""
-    return page in read_manifest(project.content_dir)
 
 
 class _WarningCollector(logging.Handler):

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..build.permalinks import UPDATE_COMMAND, compare, format_manifest, permalinks, read_manifest
+from ..files import write_if_changed
 from ..findings import PERMALINK, Finding, GlossaryError
 from ..project import PERMALINKS_MANIFEST
 from ..stages.check import checked_glossary
@@ -20,9 +21,7 @@ def cmd_permalinks(args: argparse.Namespace) -> int:
     if args.update:
         text = format_manifest(permalinks(glossary))
         old = manifest.read_text(encoding="utf-8") if manifest.exists() else None
-        if text != old:
-            manifest.parent.mkdir(parents=True, exist_ok=True)
-            manifest.write_text(text, encoding="utf-8")
+        write_if_changed(manifest, text)
         before = {line for line in (old or "").splitlines() if line.startswith("/")}
         now = permalinks(glossary)
         print(f"{manifest}: {len(now)} URLs ({len(now - before)} added, {len(before - now)} dropped)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..files import write_if_changed
 from ..project import Project
 from .records import RECORD_MODELS
 
@@ -28,9 +29,9 @@ def write_schemas(project: Project | Path, check_only: bool = False) -> list[str
     for kind in sorted(RECORD_MODELS):
         file = folder / f"{kind}.schema.json"
         text = schema_text(kind)
-        if not file.exists() or file.read_text(encoding="utf-8") != text:
+        if check_only:
+            if not file.exists() or file.read_text(encoding="utf-8") != text:
+                stale.append(project.display(file))
+        elif write_if_changed(file, text):
             stale.append(project.display(file))
-            if not check_only:
-                folder.mkdir(parents=True, exist_ok=True)
-                file.write_text(text, encoding="utf-8")
     return stale

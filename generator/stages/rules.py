@@ -16,10 +16,11 @@ from typing import Any
 from .. import urls
 from ..findings import CODES, Finding, coded, did_you_mean
 from ..model.records import Citation
-from ..project import ABBREVIATIONS_INCLUDE, GENERATED_MARK
+from ..project import ABBREVIATIONS_INCLUDE
 from .link import explicit_links, iter_texts
 from .load import Document, Loc
 from .validate import Glossary, Record, dotted
+from .write import is_generated, read_manifest
 
 Check = Callable[[Glossary], Iterable[Finding]]
 
@@ -72,18 +73,24 @@ def today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def _duplicates(records: Iterable[Record[Any]], what: str, key: Callable[[Any], str] = lambda m: m.id,
-                loc: tuple[Any, ...] = ("id",)) -> Iterator[Finding]:
-    first: dict[str, Record[Any]] = {}
-    for record in records:
-        value = key(record.model)
+def _repeats(values: Iterable[str]) -> Iterator[tuple[int, str, int]]:
+    """(position, value, position of its first occurrence) of every value seen before in ``values``."""
+    first: dict[str, int] = {}
+    for i, value in enumerate(values):
         if value in first:
-            other = first[value]
-            mark = other.doc.mark(other.base + loc)
-            yield record.finding(*loc, message=f"duplicate {what} '{value}'",
-                                 hint=f"already defined at {other.doc.path}:{mark.line}:{mark.col}")
+            yield i, value, first[value]
         else:
-            first[value] = record
+            first[value] = i
+
+
+def _duplicates(records: list[Record[Any]], what: str, key: Callable[[Any], str] = lambda m: m.id,
+                loc: tuple[Any, ...] = ("id",)) -> Iterator[Finding]:
+    """A finding on every record whose key another record already has, pointing at the first."""
+    for i, value, first in _repeats(key(record.model) for record in records):
+        other = records[first]
+        mark = other.doc.mark(other.base + loc)
+        yield records[i].finding(*loc, message=f"duplicate {what} '{value}'",
+                                 hint=f"already defined at {other.doc.path}:{mark.line}:{mark.col}")
 
 
 def _citations(glossary: Glossary) -> Iterator[tuple[Record[Any], tuple[Any, ...], Citation]]:
@@ -157,11 +164,8 @@ def related_terms_exist(g: Glossary) -> Iterator[Finding]:
 def related_terms_are_listed_once(g: Glossary) -> Iterator[Finding]:
     """A term lists each related term once."""
     for record in g.term_records:
-        seen: set[str] = set()
-        for i, rid in enumerate(record.model.related):
-            if rid in seen:
-                yield record.finding("related", i, message=f"related: '{rid}' is listed twice", hint="remove one")
-            seen.add(rid)
+        for i, rid, _ in _repeats(record.model.related):
+            yield record.finding("related", i, message=f"related: '{rid}' is listed twice", hint="remove one")
 
 
 @rule("G105")
@@ -243,12 +247,10 @@ def level_ranks_are_unique_and_ordered(g: Glossary) -> Iterator[Finding]:
         scale = record.model.scale
         if not scale:
             continue
-        seen: set[str] = set()
+        for i, lid, _ in _repeats(level.id for level in scale.levels):
+            yield record.finding("scale", "levels", i, "id", message=f"duplicate level id '{lid}'",
+                                 hint="give each level its own id")
         for i, level in enumerate(scale.levels):
-            if level.id in seen:
-                yield record.finding("scale", "levels", i, "id", message=f"duplicate level id '{level.id}'",
-                                     hint="give each level its own id")
-            seen.add(level.id)
             if i and level.rank <= scale.levels[i - 1].rank:
                 yield record.finding("scale", "levels", i, "rank",
                                      message=f"rank {level.rank} of '{level.id}' is not above "
@@ -262,11 +264,9 @@ def thresholds_require_existing_levels(g: Glossary) -> Iterator[Finding]:
     for record in g.framework_records:
         fw = record.model
         levels = [lv.id for lv in fw.scale.levels] if fw.scale else []
-        seen: set[str] = set()
+        for i, tid, _ in _repeats(threshold.id for threshold in fw.thresholds):
+            yield record.finding("thresholds", i, "id", message=f"duplicate threshold id '{tid}'")
         for i, threshold in enumerate(fw.thresholds):
-            if threshold.id in seen:
-                yield record.finding("thresholds", i, "id", message=f"duplicate threshold id '{threshold.id}'")
-            seen.add(threshold.id)
             if threshold.requires and threshold.requires not in levels:
                 yield record.finding("thresholds", i, "requires",
                                      message=f"requires: unknown level '{threshold.requires}' of '{fw.id}'",
@@ -278,11 +278,9 @@ def versions_are_dated_in_order(g: Glossary) -> Iterator[Finding]:
     """A framework's versions are unique and listed oldest first by date."""
     for record in g.framework_records:
         versions = record.model.versions
-        seen: set[str] = set()
+        for i, version, _ in _repeats(v.version for v in versions):
+            yield record.finding("versions", i, "version", message=f"duplicate version '{version}'")
         for i, v in enumerate(versions):
-            if v.version in seen:
-                yield record.finding("versions", i, "version", message=f"duplicate version '{v.version}'")
-            seen.add(v.version)
             if i and v.date < versions[i - 1].date:
                 yield record.finding("versions", i, "date",
                                      message=f"version {v.version} ({v.date}) is older than the version before it",
@@ -369,11 +367,9 @@ def chapter_terms_exist(g: Glossary) -> Iterator[Finding]:
     """Every term a chapter section introduces or discusses exists; section ids are unique in a chapter."""
     terms = g.known("term", g.terms)
     for record in g.chapter_records:
-        seen: set[str] = set()
+        for i, sid, _ in _repeats(section.id for section in record.model.sections):
+            yield record.finding("sections", i, "id", message=f"duplicate section id '{sid}'")
         for i, section in enumerate(record.model.sections):
-            if section.id in seen:
-                yield record.finding("sections", i, "id", message=f"duplicate section id '{section.id}'")
-            seen.add(section.id)
             for field in ("introduces", "discusses"):
                 for j, tid in enumerate(getattr(section, field)):
                     if tid not in terms:
@@ -451,12 +447,14 @@ def hand_written_pages_include_abbreviations(g: Glossary) -> Iterator[Finding]:
     abbreviation shows its expansion on hover there too (generated pages carry their own)."""
 
     content = g.project.content_dir
+    manifest = read_manifest(content)
     for page in sorted(content.rglob("*.md")) if content.is_dir() else []:
         rel = g.project.display(page)
-        if not urls.is_page(page.relative_to(content).as_posix()):
+        page_path = page.relative_to(content).as_posix()
+        if not urls.is_page(page_path) or is_generated(content, page_path, manifest):
             continue
         text = page.read_text(encoding="utf-8", errors="replace")
-        if GENERATED_MARK in text or ABBREVIATIONS_INCLUDE in text:
+        if ABBREVIATIONS_INCLUDE in text:
             continue
         line = max(1, len(text.splitlines()))
         yield Finding(rel, line, 1, "hand-written page does not include the glossary's abbreviations",
