@@ -36,12 +36,18 @@ FIXED_TEMPLATES = {
 }
 """The generated pages every build has, and the template of each (``about.md`` is hand-written)."""
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]>#|])")
+
+
+_LIST_MARKER = re.compile(r"^(\s*)([-+]|\d+(?=[.)]))(?=[.)]?(\s|$))", re.M)
 
 
 def escape_plain(value: Any) -> str:
-    """Plain text as Markdown that renders literally (backslash-escapes Markdown syntax, escapes &)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(value)).replace("&", "&amp;")
+    """Plain text as Markdown that renders literally, inline or at the start of a line: backslash-escapes
+    Markdown syntax and a leading list marker, writes & and < as entities (Python-Markdown has no
+    backslash escape for <: ``\\<`` would show the backslash)."""
+    text = _MD_SPECIAL.sub(r"\\\1", str(value)).replace("&", "&amp;").replace("<", "&lt;")
+    return _LIST_MARKER.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit() else "\\" + m.group(2)), text)
 
 
 def escape_cell(value: Any) -> str:
