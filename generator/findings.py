@@ -28,6 +28,7 @@ BUILD = "G008"
 REDIRECT = "G009"
 EXPORT = "G010"
 DIFF = "G011"
+RENDER = "G012"
 
 CODES: dict[str, str] = {
     LOAD: "a data file cannot be read or parsed as plain YAML (syntax, encoding, size, nesting, tags, duplicate keys)",
@@ -41,6 +42,7 @@ CODES: dict[str, str] = {
     REDIRECT: "a redirect of a former term id would replace a live page",
     EXPORT: "the exports cannot be written (no site metadata, an output folder that must not be replaced)",
     DIFF: "diff cannot read the revision (no git, not a repository, not a commit)",
+    RENDER: "a template asks for a field that is not a Markdown field of its record (a template bug)",
 }
 """The codes of the stages and commands, outside the consistency rules (G1xx)."""
 

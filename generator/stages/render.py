@@ -18,8 +18,9 @@ from typing import Any
 import jinja2
 
 from .. import urls
+from ..findings import RENDER, Finding, GlossaryError
 from ..project import GENERATED_MARK
-from .link import Links, whole_word_matches
+from .link import FieldPathError, Links, Referrer, Role, whole_word_matches
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .validate import Glossary
 
@@ -98,6 +99,18 @@ def link(context: jinja2.runtime.Context, page: str, anchor: str = "") -> str:
     return urls.md_link(page, anchor, depth=urls.depth(context["page_path"]))
 
 
+def template_finding(exc: FieldPathError, template: jinja2.Template) -> Finding:
+    """A template's bad field path as a finding on the template line that asks for it."""
+    line, file = 1, Path(template.filename or TEMPLATES / str(template.name))
+    tb = exc.__traceback__
+    while tb is not None:  # Jinja maps its frames to template lines; the innermost one is the call
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            line, file = tb.tb_lineno, Path(tb.tb_frame.f_code.co_filename)
+        tb = tb.tb_next
+    where = file.relative_to(TEMPLATES.parents[1]).as_posix() if file.is_relative_to(TEMPLATES.parents[1]) else file.name
+    return Finding(f"generator/{where}", line, 1, f"links.text: {exc}", exc.hint, RENDER)
+
+
 @dataclass(frozen=True)
 class Page:
     """A generated page: path under content/ and its Markdown."""
@@ -117,7 +130,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, yaml=yaml_string)
-    env.globals.update(generated_mark=GENERATED_MARK, initial=initial, urls=urls, link=link)
+    env.globals.update(generated_mark=GENERATED_MARK, initial=initial, urls=urls, link=link, Referrer=Referrer, Role=Role)
     return env
 
 
@@ -197,7 +210,10 @@ def render_pages(g: Glossary, links: Links) -> list[Page]:
     ctx = _context(g, links)
 
     def render(template: jinja2.Template, path: str, **values: Any) -> Page:
-        return Page(path, template.render(ctx, page_path=path, **values))
+        try:
+            return Page(path, template.render(ctx, page_path=path, **values))
+        except FieldPathError as exc:
+            raise GlossaryError([template_finding(exc, template)]) from None
 
     pages = [render(env.get_template(template), path) for path, template in FIXED_TEMPLATES.items()]
     term_template = env.get_template("term.md.j2")
