@@ -48,7 +48,7 @@ lock: ## Re-lock requirements/site.txt and dev.txt with hashes from their .in fi
 
 clean: ## Remove the built site and generated pages (keeps .venv)
 	rm -rf site .site.* 
-	$(PY) -c "from pathlib import Path; from generator.stages.write import read_manifest; c=Path('content'); [ (c/p).unlink(missing_ok=True) for p in read_manifest(c) ]; (c/'.generated').unlink(missing_ok=True)"
+	$(PY) -c "from generator.project import Project; from generator.stages.write import read_manifest; p=Project.at('.'); [ (p.content_dir/r).unlink(missing_ok=True) for r in read_manifest(p.content_dir) ]; p.manifest.unlink(missing_ok=True)"
 
 # Other site engines (tests/test_engines.py) and actionlint (tests/test_workflows.py), each in a venv of
 # its own under .cache/, installed from hashed lock files; the tests run these targets when missing.

@@ -8,6 +8,7 @@ in order, as imported objects.
 from __future__ import annotations
 
 import contextlib
+import signal
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -34,6 +35,14 @@ class Step:
     def run(self, glossary: Any, site_dir: Path) -> object:
         """Run the step over ``site_dir``."""
         return self.func(glossary, site_dir)
+
+
+def quiet_worker() -> None:
+    """Initializer of a forked worker process: SIGTERM ends it at once and SIGINT is left to the
+    parent. A fork inherits the build's handler that turns SIGTERM into KeyboardInterrupt, so a pool
+    terminated by an interrupted build would print a traceback from every worker."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 WORKERS: ContextVar[int] = ContextVar("WORKERS", default=1)
