@@ -23,7 +23,7 @@ Layer 0: it imports nothing of the package, and reads records by attribute only.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,12 +33,13 @@ ABOUT = "about.md"
 GLOSSARY = "glossary/index.md"
 FRAMEWORKS = "frameworks/index.md"
 COMPARE = "frameworks/compare.md"
+ELEMENTS = "frameworks/elements.md"
 REFERENCES = "references/index.md"
 CHAPTERS = "chapters/index.md"
 ABBREVIATIONS = "includes/abbreviations.md"
 """Not a page: the abbreviation definitions that hand-written pages include."""
 
-FIXED_PAGES = (HOME, ABOUT, GLOSSARY, FRAMEWORKS, COMPARE, REFERENCES, CHAPTERS)
+FIXED_PAGES = (HOME, ABOUT, GLOSSARY, FRAMEWORKS, COMPARE, ELEMENTS, REFERENCES, CHAPTERS)
 """The public pages every build has (``about.md`` is hand-written, the others generated)."""
 
 INCLUDES = "includes"
@@ -105,6 +106,19 @@ CITE_ANCHOR = "cite"
 LEVELS_ANCHOR = "levels"
 """The section of a framework page that lists its levels."""
 
+ELEMENTS_ANCHOR = "elements"
+"""The section of a framework page that states its common elements."""
+
+
+def element_anchor(kind: str) -> str:
+    """A common element's section on the elements page: its kind."""
+    return kind
+
+
+def element_cell_anchor(kind: str, fid: str) -> str:
+    """A framework's statement on a common element, on the elements page: ``<kind>--<framework-id>``."""
+    return f"{kind}--{fid}"
+
 
 # --- links and URLs ----------------------------------------------------------------------------
 
@@ -168,7 +182,8 @@ def term_of(url: str) -> str | None:
 
 # --- every address the data gives the site -------------------------------------------------------
 
-PERMANENT_KINDS = ("page", "term", "redirect", "framework", "level", "threshold", "reference", "chapter", "section")
+PERMANENT_KINDS = ("page", "term", "redirect", "framework", "level", "threshold", "elements", "element", "element-cell",
+                   "reference", "chapter", "section")
 """The addresses recorded as permanent links (tests/permalinks.txt): a version's positional
 anchor and a page's fixed headings are not promised to other sites."""
 
@@ -198,10 +213,11 @@ class Address:
         return self.kind in PERMANENT_KINDS
 
 
-def addresses(glossary: Any) -> Iterator[Address]:
+def addresses(glossary: Any, element_kinds: Sequence[str]) -> Iterator[Address]:
     """Every (page, anchor) the data gives the site, in a stable order, each with its owner:
     fixed pages, terms (and the former ids their redirects serve), frameworks with their levels,
-    thresholds and versions, references, chapters with their sections."""
+    thresholds, versions and common elements (``element_kinds``, the kinds the model knows),
+    references, chapters with their sections."""
     for page in FIXED_PAGES:
         yield Address(page, "", "page")
     for term in glossary.terms.values():
@@ -220,6 +236,13 @@ def addresses(glossary: Any) -> Iterator[Address]:
             yield Address(page, threshold_anchor(threshold.id), "threshold", threshold)
         for position, version in enumerate(fw.versions, 1):
             yield Address(page, version_anchor(position), "version", version)
+        if fw.elements:
+            yield Address(page, ELEMENTS_ANCHOR, "elements", fw)
+            for kind in element_kinds:
+                yield Address(ELEMENTS, element_cell_anchor(kind, fw.id), "element-cell", fw)
+    if any(fw.elements for fw in glossary.frameworks.values()):
+        for kind in element_kinds:
+            yield Address(ELEMENTS, element_anchor(kind), "element")
     for rid in glossary.references:
         yield Address(REFERENCES, reference_anchor(rid), "reference", glossary.references[rid])
     for chapter in glossary.chapters:

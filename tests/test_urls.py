@@ -8,6 +8,7 @@ import pytest
 
 from generator import urls
 from generator.build.permalinks import permalinks
+from generator.model.records import ELEMENT_TITLES
 from generator.stages.validate import load_glossary
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
@@ -64,7 +65,7 @@ def test_letter_anchors() -> None:
 def test_addresses_list_every_record_once_with_its_owner() -> None:
     g, findings = load_glossary(FIXTURE)
     assert findings == []
-    found = list(urls.addresses(g))
+    found = list(urls.addresses(g, list(ELEMENT_TITLES)))
     keys = [(a.page, a.anchor) for a in found]
     assert len(keys) == len(set(keys)), "the fixture's addresses collide"
     by_kind: dict[str, list[urls.Address]] = {}

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from .. import urls
 from ..files import write_if_changed
 from ..findings import EXPORT, Finding, GlossaryError
-from ..model.records import Citation, DatedClaim, Site
+from ..model.records import ELEMENT_TITLES, Citation, DatedClaim, Site, Term
 from ..stages.link import EXPLICIT
 from .steps import Step
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from ..stages.validate import Glossary
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_FILE = Path(__file__).parent / "export_schema.json"
 JSON_NAME = "glossary.json"
 SCHEMA_NAME = "glossary.schema.json"
@@ -56,6 +56,11 @@ def framework_url(site: Site, fid: str, anchor: str = "") -> str:
 def reference_url(site: Site, rid: str) -> str:
     """Permanent URL of a reference's anchor on the references page."""
     return urls.absolute(site.url, urls.REFERENCES, urls.reference_anchor(rid))
+
+
+def element_url(site: Site, element: str, fid: str) -> str:
+    """Permanent URL of a framework's cell for an element in the element-by-element comparison."""
+    return urls.absolute(site.url, urls.ELEMENTS, urls.element_cell_anchor(element, fid))
 
 
 def chapter_url(site: Site, cid: str, anchor: str = "") -> str:
@@ -89,6 +94,19 @@ def _sources(citations: list[Citation], g: Glossary) -> list[dict[str, Any]]:
     return out
 
 
+def _plain(text: str, g: Glossary) -> str:
+    """Inline Markdown with each explicit term link replaced by its label (or the term's title)."""
+    terms = g.terms
+    return EXPLICIT.sub(lambda m: m.group(2) or (terms[m.group(1).strip()].title if m.group(1).strip() in terms
+                                                 else m.group(1).strip()), text)
+
+
+def _senses(term: Term, g: Glossary) -> list[dict[str, Any]]:
+    """The published definitions of a term, numbered as on its page."""
+    return [{"number": i, "text": _markdown(d.text, g), "source": _sources([d.source], g)[0]}
+            for i, d in enumerate(term.definitions, 1)]
+
+
 def _claims(claims: list[DatedClaim], g: Glossary) -> list[dict[str, Any]]:
     return [{"text": _markdown(c.text, g), "as_of": c.as_of.isoformat(), "framework": c.framework,
              "sources": _sources(c.sources, g)} for c in claims]
@@ -102,7 +120,8 @@ def export_data(g: Glossary) -> dict[str, Any]:
                                      "fix data/site.yaml; run python -m generator check", code=EXPORT)])
     terms = [{
         "id": t.id, "title": t.title, "abbreviation": t.abbreviation, "aliases": list(t.aliases),
-        "summary": t.summary, "definition": _markdown(t.definition, g), "category": t.category,
+        "summary": t.summary, "definition": _markdown(t.definition, g), "definitions": _senses(t, g),
+        "definitions_note": _markdown(t.definitions_note, g), "category": t.category,
         "url": term_url(site, t.id), "related": list(t.related), "broader": t.broader,
         "narrower": sorted(o.id for o in g.terms.values() if o.broader == t.id),
         "framework": t.framework, "sources": _sources(t.sources, g), "claims": _claims(t.claims, g),
@@ -122,6 +141,10 @@ def export_data(g: Glossary) -> dict[str, Any]:
         "thresholds": [{"id": th.id, "title": th.title, "domain": th.domain, "requires": th.requires,
                         "url": framework_url(site, fw.id, urls.threshold_anchor(th.id)), "introduced_in": th.introduced_in,
                         "retired_in": th.retired_in, "sources": _sources(th.sources, g)} for th in fw.thresholds],
+        "elements": [{"element": e.element, "title": ELEMENT_TITLES[e.element], "version": e.version,
+                      "text": _markdown(e.text, g), "url": element_url(site, e.element, fw.id),
+                      "source": _sources([e.source], g)[0]}
+                     for kind in ELEMENT_TITLES for _, e in fw.statements(kind)],
         "claims": _claims(fw.claims, g), "reviewed": fw.reviewed.isoformat(),
     } for fw in g.frameworks.values()]
     references = [{
@@ -186,6 +209,7 @@ def skos_graph(g: Glossary) -> rdflib.Graph:
         for alt in [*([t.abbreviation] if t.abbreviation else []), *t.aliases]:
             graph.add((concept, SKOS.altLabel, Literal(alt, lang=LANGUAGE)))
         graph.add((concept, SKOS.definition, Literal(t.summary, lang=LANGUAGE)))
+        _add_senses(graph, concept, t, g)
         graph.add((concept, DCTERMS.modified, Literal(t.reviewed.isoformat(), datatype=XSD.date)))
         for rid in t.related:
             if rid in uri:  # skos:related is symmetric: state both directions
@@ -198,6 +222,25 @@ def skos_graph(g: Glossary) -> rdflib.Graph:
             graph.add((concept, SKOS.topConceptOf, scheme))
             graph.add((scheme, SKOS.hasTopConcept, concept))
     return graph
+
+
+def _add_senses(graph: rdflib.Graph, concept: rdflib.URIRef, term: Term, g: Glossary) -> None:
+    """Each published definition as a ``skos:definition`` resource (SKOS Primer 4.2, documentation as a
+    resource): ``rdf:value`` the text, ``dcterms:source`` the reference's URL, ``dcterms:bibliographicCitation``
+    the reference and locator. Blank nodes get fixed ids, so the Turtle is the same on every run."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDF, SKOS
+
+    refs = g.references
+    for number, sense in enumerate(term.definitions, 1):
+        node = BNode(f"{term.id}-definition-{number}")
+        graph.add((concept, SKOS.definition, node))
+        graph.add((node, RDF.value, Literal(_plain(sense.text, g), lang=LANGUAGE)))
+        ref = refs.get(sense.source.ref)
+        if ref is not None:
+            graph.add((node, DCTERMS.source, URIRef(ref.url)))
+            graph.add((node, DCTERMS.bibliographicCitation,
+                       Literal(f"{ref.publisher}, {ref.title}, {sense.source.locator}", lang=LANGUAGE)))
 
 
 def skos_turtle(g: Glossary) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import urls
+from ..model.records import ELEMENT_TITLES
 from ..stages.validate import Glossary
 from .redirects import redirects
 
@@ -31,7 +32,7 @@ HEADER = f"""\
 
 def permalinks(g: Glossary) -> set[str]:
     """The site's permanent URLs and anchors that the data defines, including redirected former ids."""
-    return {address.url for address in urls.addresses(g) if address.permanent}
+    return {address.url for address in urls.addresses(g, list(ELEMENT_TITLES)) if address.permanent}
 
 
 def redirected(g: Glossary) -> set[str]:

@@ -19,8 +19,9 @@ import jinja2
 
 from .. import urls
 from ..findings import RENDER, Finding, GlossaryError
+from ..model.records import ELEMENT_TITLES
 from ..project import GENERATED_MARK
-from .link import FieldPathError, Links, Referrer, Role, whole_word_matches
+from .link import EXPLICIT, FieldPathError, Links, Referrer, Role, whole_word_matches
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .validate import Glossary
 
@@ -32,6 +33,7 @@ FIXED_TEMPLATES = {
     urls.REFERENCES: "references.md.j2",
     urls.FRAMEWORKS: "frameworks.md.j2",
     urls.COMPARE: "compare.md.j2",
+    urls.ELEMENTS: "elements.md.j2",
     urls.CHAPTERS: "chapters.md.j2",
     urls.ABBREVIATIONS: "abbreviations.md.j2",
 }
@@ -66,6 +68,15 @@ def yaml_string(value: Any) -> str:
     import json
 
     return json.dumps(str(value), ensure_ascii=False)
+
+
+def unlinked(text: str, terms: dict[str, Any]) -> str:
+    """Inline Markdown with each explicit link ``[[id|label]]`` replaced by its label (or the term's title)."""
+    def label(match: re.Match[str]) -> str:
+        tid = match.group(1).strip()
+        return match.group(2) or (terms[tid].title if tid in terms else tid)
+
+    return EXPLICIT.sub(label, text)
 
 
 def initial(title: str) -> str:
@@ -123,6 +134,7 @@ def environment() -> jinja2.Environment:
     """The Jinja environment all templates share."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        extensions=["jinja2.ext.do"],
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -157,6 +169,9 @@ def _context(g: Glossary, links: Links) -> dict[str, Any]:
         "timeline_svg": timeline_svg(list(frameworks.values())),
         "comparison_svg": comparison_svg(list(frameworks.values()), g.crosswalk),
         "ladder_svg": ladder_svg,
+        "element_titles": ELEMENT_TITLES,
+        "unlinked": lambda text: unlinked(text, terms),
+        "stating_frameworks": [fw for fw in frameworks.values() if fw.elements],
     }
 
 
