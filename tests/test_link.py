@@ -13,9 +13,10 @@ from generator.stages.validate import load_glossary
 from tests.conftest import REPO
 
 
-def term(tid: str, title: str, abbreviation: str | None = None, aliases: tuple[str, ...] = ()) -> Term:
+def term(tid: str, title: str, abbreviation: str | None = None, aliases: tuple[str, ...] = (),
+         category: str = "concept") -> Term:
     return Term(id=tid, title=title, abbreviation=abbreviation, aliases=list(aliases), summary="S.",
-                definition="D.", category="concept", reviewed=dt.date(2026, 1, 1))
+                definition="D.", category=category, reviewed=dt.date(2026, 1, 1))
 
 
 TERMS = [
@@ -25,6 +26,7 @@ TERMS = [
     term("weight-security", "Model Weight Security", aliases=("Security Level",)),
     term("rand", "RAND Corporation", aliases=("RAND",)), term("rand-sl2", "RAND SL2", aliases=("Security Level 2",)),
     term("rsp", "Responsible Scaling Policy", "RSP"), term("pf", "OpenAI Preparedness Framework"),
+    term("fsf", "Frontier Safety Framework", category="framework"), term("meta", "Meta", category="organisation"),
 ]
 
 
@@ -53,6 +55,10 @@ def to(tid: str, label: str) -> str:
     ("AI Safety Level 3 and AI Safety Levels", f"AI Safety Level 3 and {to('ai-safety-level', 'AI Safety Levels')}"),
     # versions after an abbreviation are not level numbers
     ("RSP 3.4 and a Security Level", f"{to('rsp', 'RSP')} 3.4 and a {to('weight-security', 'Security Level')}"),
+    # proper names (frameworks, organisations) link only as written; a common noun in any case
+    ("frontier safety frameworks differ; the Frontier Safety Framework", f"frontier safety frameworks differ; the {to('fsf', 'Frontier Safety Framework')}"),
+    ("a meta-analysis by Meta", f"a meta-analysis by {to('meta', 'Meta')}"),
+    ("responsible scaling policies", f"{to('rsp', 'responsible scaling policies')}"),
     # separated by punctuation or words, neighbours both link
     ("Anthropic, OpenAI and DeepMind", f"{to('anthropic', 'Anthropic')}, {to('openai', 'OpenAI')} and {to('google-deepmind', 'DeepMind')}"),
 ])

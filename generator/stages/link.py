@@ -106,6 +106,11 @@ def word_forms(name: str) -> set[str]:
     return forms
 
 
+PROPER_NAME_CATEGORIES = frozenset({"framework", "organisation"})
+"""Terms whose names are proper names: matched as written, so "frontier safety frameworks" in general
+does not link to Google DeepMind's Frontier Safety Framework, nor "meta-analysis" to Meta."""
+
+
 def _is_abbreviation(name: str) -> bool:
     letters = [c for c in name if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
@@ -132,7 +137,7 @@ class Linker:
             names = [term.title, *term.aliases] + ([term.abbreviation] if term.abbreviation else [])
             for name in names:
                 for form in word_forms(name):
-                    if _is_abbreviation(name):
+                    if _is_abbreviation(name) or term.category in PROPER_NAME_CATEGORIES:
                         self.abbreviations.add_word(form, (len(form), term.id))
                     else:
                         self.words.add_word(form.lower(), (len(form), term.id))
