@@ -153,6 +153,9 @@ STABLE_CODES = {
     "G117": "dates_are_not_in_the_future", "G118": "chapter_terms_exist", "G119": "terms_are_introduced_before_discussed",
     "G120": "crosswalk_levels_exist", "G121": "explicit_links_resolve", "G122": "redirects_do_not_shadow_terms",
     "G123": "hand_written_pages_include_abbreviations", "G124": "placeholders_are_filled_in",
+    "G125": "terms_are_defined", "G126": "published_definitions_have_a_note", "G127": "crosswalk_versions_exist",
+    "G128": "crosswalk_levels_are_in_force", "G129": "crosswalk_mappings_agree", "G130": "element_versions_exist",
+    "G131": "elements_are_stated_once_per_version",
 }
 """Published codes: a rule keeps its code for good (a new rule takes the next free number; a retired
 code is not reused). Change this table only to add a rule."""
