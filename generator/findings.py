@@ -29,6 +29,8 @@ REDIRECT = "G009"
 EXPORT = "G010"
 DIFF = "G011"
 RENDER = "G012"
+ADDRESS = "G013"
+COURSE = "G014"
 
 CODES: dict[str, str] = {
     LOAD: "a data file cannot be read or parsed as plain YAML (syntax, encoding, size, nesting, tags, duplicate keys)",
@@ -43,6 +45,8 @@ CODES: dict[str, str] = {
     EXPORT: "the exports cannot be written (no site metadata, an output folder that must not be replaced)",
     DIFF: "diff cannot read the revision (no git, not a repository, not a commit)",
     RENDER: "a template asks for a field that is not a Markdown field of its record (a template bug)",
+    ADDRESS: "the public address cannot be used (a malformed GLOSSARY_SITE_URL or _REPO_URL, a placeholder in a release build)",
+    COURSE: "chapters scan: a course file cannot be read, uses an unknown term, or disagrees with data/chapters.yaml",
 }
 """The codes of the stages and commands, outside the consistency rules (G1xx)."""
 

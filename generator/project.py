@@ -77,14 +77,12 @@ class Project:
     """Where a glossary project keeps its files: every path the generator reads or writes.
 
     Made once per command from the project's root (:meth:`at`); ``mkdocs.yml`` is read once,
-    for ``docs_dir`` (the content folder), ``site_dir`` and ``site_url``. The site's own
-    address for exports and citations is ``url`` in ``data/site.yaml`` (a validated record)."""
+    for ``docs_dir`` (the content folder) and ``site_dir``. The site's public address is ``url``
+    in ``data/site.yaml`` (a validated record, GLOSSARY_SITE_URL overriding it: stages/address.py)."""
 
     root: Path
     content_dir: Path
     site_dir: Path
-    site_url: str | None = None
-    """``site_url`` of mkdocs.yml (``!ENV`` resolved): the address MkDocs builds the pages for."""
 
     @classmethod
     def at(cls, root: Path | str | Project) -> Project:
@@ -93,11 +91,9 @@ class Project:
             return root
         root = Path(root).resolve()
         settings = _mkdocs_settings(root)
-        site_url = settings.get("site_url")
         return cls(root=root,
                    content_dir=(root / str(settings.get("docs_dir") or CONTENT_DIR)).resolve(),
-                   site_dir=(root / str(settings.get("site_dir") or "site")).resolve(),
-                   site_url=str(site_url) if site_url else None)
+                   site_dir=(root / str(settings.get("site_dir") or "site")).resolve())
 
     @property
     def data_dir(self) -> Path:

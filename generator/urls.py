@@ -23,6 +23,7 @@ Layer 0: it imports nothing of the package, and reads records by attribute only.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,10 +37,11 @@ COMPARE = "frameworks/compare.md"
 ELEMENTS = "frameworks/elements.md"
 REFERENCES = "references/index.md"
 CHAPTERS = "chapters/index.md"
+CHANGES = "changes.md"
 ABBREVIATIONS = "includes/abbreviations.md"
 """Not a page: the abbreviation definitions that hand-written pages include."""
 
-FIXED_PAGES = (HOME, ABOUT, GLOSSARY, FRAMEWORKS, COMPARE, ELEMENTS, REFERENCES, CHAPTERS)
+FIXED_PAGES = (HOME, ABOUT, GLOSSARY, FRAMEWORKS, COMPARE, ELEMENTS, REFERENCES, CHAPTERS, CHANGES)
 """The public pages every build has (``about.md`` is hand-written, the others generated)."""
 
 INCLUDES = "includes"
@@ -93,6 +95,11 @@ def reference_anchor(rid: str) -> str:
 def section_anchor(sid: str) -> str:
     """A chapter section's anchor on the chapter's page: its id."""
     return sid
+
+
+def release_anchor(edition: str, date: str) -> str:
+    """An edition's section on the What changed page (and its feed entry): ``edition-1-2-2026-11-27``."""
+    return "edition-" + "-".join(re.findall(r"[a-z0-9]+", edition.lower())) + f"-{date}"
 
 
 def letter_anchor(letter: str) -> str:

@@ -12,17 +12,17 @@ from generator.project import Project
 from tests.conftest import make_project
 
 
-def test_project_reads_mkdocs_yml_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GLOSSARY_SITE_URL", raising=False)
+def test_project_reads_mkdocs_yml_once(project: Path) -> None:
     p = Project.at(project)
     assert p.root == project.resolve()
     assert p.content_dir == p.root / "content" and p.site_dir == p.root / "site"
-    assert p.site_url == "https://example.org/frontier-ai-safety-glossary/"  # the !ENV default
     assert p.manifest == p.content_dir / ".generated"
     assert p.permalinks == p.root / "tests" / "permalinks.txt"
     assert Project.at(p) is p
-    monkeypatch.setenv("GLOSSARY_SITE_URL", "https://glossary.example.net/")
-    assert Project.at(project).site_url == "https://glossary.example.net/"
+    yml = project / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("site_dir: site", "site_dir: !ENV [NO_SUCH_VARIABLE_X, out]"),
+                   encoding="utf-8")
+    assert Project.at(project).site_dir == p.root / "out"  # MkDocs' !ENV default
 
 
 def test_docs_dir_names_the_content_folder(project: Path) -> None:

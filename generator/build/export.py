@@ -1,10 +1,13 @@
-"""Machine-readable exports of the glossary: JSON (with its JSON Schema) and a SKOS vocabulary.
+"""Machine-readable exports of the glossary: JSON (with its JSON Schema), a SKOS vocabulary, the
+bibliography files (BibTeX, CSL-JSON) and the Sphinx inventory ``objects.inv``.
 
 Contract:
 
 * :func:`export_data` turns a checked :class:`~generator.validate.Glossary` into plain JSON
   values that follow ``generator/export_schema.json`` (schema version :data:`SCHEMA_VERSION`);
 * :func:`skos_graph` builds the SKOS vocabulary (Turtle via :func:`skos_turtle`);
+* :func:`bibtex_text` and :func:`csl_json` hold one entry per term keyed by its id (see
+  :mod:`generator.stages.cite`); :func:`generator.build.inventory.inventory_bytes` the inventory;
 * :func:`write_exports` writes :data:`EXPORT_FILES` into a directory. The same data gives
   byte-identical files: keys are sorted, records are in id (or chapter-number) order, and
   no timestamp is written;
@@ -18,7 +21,9 @@ the term's absolute URL.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +31,12 @@ from .. import urls
 from ..files import write_if_changed
 from ..findings import EXPORT, Finding, GlossaryError
 from ..model.records import ELEMENT_TITLES, Citation, DatedClaim, Site, Term
+from ..stages.address import with_slash
+from ..stages.cite import bibtex_entry, csl_item
 from ..stages.link import EXPLICIT
+from .feed import FEED_NAME, feed_xml
+from .history import history
+from .inventory import INVENTORY_NAME, inventory_bytes
 from .steps import Step
 
 if TYPE_CHECKING:
@@ -39,8 +49,15 @@ SCHEMA_FILE = Path(__file__).parent / "export_schema.json"
 JSON_NAME = "glossary.json"
 SCHEMA_NAME = "glossary.schema.json"
 SKOS_NAME = "glossary.skos.ttl"
-EXPORT_FILES = (JSON_NAME, SCHEMA_NAME, SKOS_NAME)
+BIB_NAME = "glossary.bib"
+CSL_NAME = "glossary.csl.json"
+EXPORT_FILES = (JSON_NAME, SCHEMA_NAME, SKOS_NAME, BIB_NAME, CSL_NAME, INVENTORY_NAME, FEED_NAME)
 LANGUAGE = "en"
+
+
+def base_url(site: Site) -> str:
+    """The site's URL with exactly one trailing slash."""
+    return with_slash(site.url)
 
 
 def term_url(site: Site, tid: str) -> str:
@@ -154,8 +171,9 @@ def export_data(g: Glossary) -> dict[str, Any]:
     } for r in g.references.values()]
     chapters = [{
         "id": c.id, "number": c.number, "title": c.title, "summary": c.summary, "url": chapter_url(site, c.id),
+        "course_url": c.url,
         "sections": [{"id": s.id, "title": s.title, "url": chapter_url(site, c.id, urls.section_anchor(s.id)),
-                      "introduces": list(s.introduces), "discusses": list(s.discusses)} for s in c.sections],
+                      "course_url": s.url, "introduces": list(s.introduces), "discusses": list(s.discusses)} for s in c.sections],
     } for c in g.chapters]
     return {
         "$schema": SCHEMA_NAME,
@@ -248,9 +266,34 @@ def skos_turtle(g: Glossary) -> str:
     return skos_graph(g).serialize(format="turtle")
 
 
-def export_files(g: Glossary) -> dict[str, str]:
-    """File name -> text of every export, for :func:`write_exports`."""
-    return {JSON_NAME: json_text(export_data(g)), SCHEMA_NAME: schema_text(), SKOS_NAME: skos_turtle(g)}
+def access_date(g: Glossary) -> dt.date:
+    """The date the exports were made, for CSL's ``accessed``: the day of SOURCE_DATE_EPOCH (the
+    last commit, set by the build), else the newest review date, so the same data gives the same file."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit() and int(epoch) > 0:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return max((t.reviewed for t in g.terms.values()), default=dt.date(1970, 1, 1))
+
+
+def bibtex_text(g: Glossary) -> str:
+    """``glossary.bib``: one ``@misc`` entry per term, keyed by its id, in id order."""
+    assert g.site is not None
+    header = f"% {g.site.name}, version {g.site.version}: one entry per term, keyed by its id.\n\n"
+    return header + "\n".join(bibtex_entry(t, g.site, term_url(g.site, t.id)) for t in g.terms.values())
+
+
+def csl_json(g: Glossary) -> list[dict[str, object]]:
+    """``glossary.csl.json``: one CSL-JSON item per term, keyed by its id, in id order."""
+    assert g.site is not None
+    accessed = access_date(g)
+    return [csl_item(t, g.site, term_url(g.site, t.id), accessed) for t in g.terms.values()]
+
+
+def export_files(g: Glossary) -> dict[str, str | bytes]:
+    """File name -> text (or bytes) of every export, for :func:`write_exports`."""
+    return {JSON_NAME: json_text(export_data(g)), SCHEMA_NAME: schema_text(), SKOS_NAME: skos_turtle(g),
+            BIB_NAME: bibtex_text(g), CSL_NAME: json_text(csl_json(g)), INVENTORY_NAME: inventory_bytes(g),
+            FEED_NAME: feed_xml(g, history(g))}
 
 
 def write_exports(g: Glossary, out: Path) -> list[Path]:

@@ -2,8 +2,8 @@
 
 The digest covers every file under ``data/`` and ``content/`` (the generated pages included),
 ``mkdocs.yml``, the generator's own code, templates and theme, the versions of the packages
-that shape the output, and the settings the environment gives it (``SOURCE_DATE_EPOCH``, and
-``GLOSSARY_SITE_URL`` through mkdocs.yml's ``site_url``). A built site records it
+that shape the output, the build's date (``SOURCE_DATE_EPOCH`` or the last commit's) and the
+environment variables the build reads (:data:`ENVIRONMENT`). A built site records it
 in its marker file; ``python -m generator build`` skips MkDocs and the post-build steps when the
 new digest equals the recorded one (``--force`` rebuilds anyway).
 """
@@ -22,9 +22,11 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 """The generator package: its code, templates and theme are inputs of every build."""
 
 OUTPUT_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "nh3", "rdflib",
-                   "pydantic", "pyyaml", "pyahocorasick")
+                   "pydantic", "pyyaml", "pyahocorasick", "sphobjinv")
 """The installed packages whose versions can change the built site."""
 
+ENVIRONMENT = ("GLOSSARY_SITE_URL", "GLOSSARY_REPO_URL")
+"""The environment variables a build reads (SOURCE_DATE_EPOCH comes in as the ``epoch`` argument)."""
 
 INPUTS_PREFIX = "inputs sha256:"
 """How the marker file of a built site records the digest."""
@@ -57,14 +59,15 @@ def source_date_epoch(root: Path) -> str:
     return out if out.isdigit() else "0"
 
 
-def inputs_digest(project: Project | Path, epoch: str | None = None) -> str:
-    """The digest of everything a build of ``project`` reads (see the module's docstring), with the
-    settings that come from the environment: the build's timestamp (``epoch``, default
-    :func:`source_date_epoch`) and mkdocs.yml's ``site_url``."""
+def inputs_digest(project: Project | Path, epoch: str | None = None, options: tuple[str, ...] = ()) -> str:
+    """The digest of everything a build of ``project`` reads (see the module's docstring), the
+    build's timestamp (``epoch``, default :func:`source_date_epoch`) and the build ``options`` that
+    add output (``offline``: the offline copy)."""
     project = Project.at(project)
     root = project.root
     epoch = source_date_epoch(root) if epoch is None else epoch
     digest = hashlib.sha256()
+    digest.update(f"options={','.join(options)}\0".encode())
     files = [*_files(project.data_dir), *_files(project.content_dir), project.mkdocs_yml, *_files(PACKAGE_DIR)]
     for file in files:
         name = file.relative_to(PACKAGE_DIR.parent if file.is_relative_to(PACKAGE_DIR) else root).as_posix()
@@ -73,7 +76,9 @@ def inputs_digest(project: Project | Path, epoch: str | None = None) -> str:
         digest.update(data)
     for package in OUTPUT_PACKAGES:
         digest.update(f"{package}=={_version(package)}\0".encode())
-    digest.update(f"SOURCE_DATE_EPOCH={epoch}\0site_url={project.site_url or ''}\0".encode())
+    digest.update(f"SOURCE_DATE_EPOCH={epoch}\0".encode())
+    for variable in ENVIRONMENT:
+        digest.update(f"{variable}={os.environ.get(variable, '')}\0".encode())
     return digest.hexdigest()
 
 

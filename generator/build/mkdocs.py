@@ -39,8 +39,15 @@ class _Progress(logging.Handler):
 
 
 def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, dirty: bool = False,
-                 progress: Callable[[str], None] | None = None, jobs: int = 1, source_date_epoch: str = "0") -> None:
+                 progress: Callable[[str], None] | None = None, jobs: int = 1, site_url: str | None = None,
+                 overrides: dict[str, object] | None = None, source_date_epoch: str | None = None) -> None:
     """Run the MkDocs build of the project's mkdocs.yml into ``site_dir``; raises on failure or, if strict, on warnings.
+
+    ``site_url`` is the glossary's public address (``url`` of data/site.yaml, or GLOSSARY_SITE_URL):
+    passed here rather than written in mkdocs.yml, so the address has one source. ``overrides``
+    replaces other settings of mkdocs.yml for this build only (the offline copy's plugins).
+    ``source_date_epoch``, when given, is the build's date (:func:`build_timestamp`); otherwise MkDocs
+    reads the environment as it is (the pipeline sets it for the whole build).
 
     ``dirty`` rebuilds only pages whose Markdown is newer than their HTML (what the preview does
     after an edit); MkDocs warns about dirty builds, so they are never strict. ``jobs`` processes render
@@ -62,11 +69,12 @@ def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, d
         build_logger.addHandler(counter)
         build_logger.setLevel(logging.DEBUG)
     try:
-        config = load_config(str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict and not dirty)
+        settings = {**({"site_url": site_url} if site_url else {}), **(overrides or {})}
+        config = load_config(str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict and not dirty, **settings)
         snippets_from_root(config.mdx_configs, project.root)
         if jobs > 1 and not dirty:
             config.plugins["glossary-parallel-pages"] = ParallelPages(jobs)  # type: ignore[assignment]
-        with build_timestamp(source_date_epoch):
+        with build_timestamp(source_date_epoch) if source_date_epoch is not None else contextlib.nullcontext():
             build(config, dirty=dirty)
     except (SystemExit, Exception) as exc:  # MkDocs aborts with SystemExit, or raises many kinds
         findings = [_place_mkdocs_warning(project, m) for m in handler.messages]

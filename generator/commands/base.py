@@ -28,6 +28,9 @@ class CommandLike(Protocol):
     @property
     def description(self) -> str: ...
 
+    @property
+    def formats(self) -> tuple[str, ...]: ...
+
     def run(self, args: argparse.Namespace) -> int: ...
 
     def arguments(self, parser: argparse.ArgumentParser) -> None: ...
@@ -40,6 +43,8 @@ class Command:
     name: str
     func: Callable[[argparse.Namespace], int]
     add_arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
+    formats: tuple[str, ...] = ()
+    """Output formats of its own, beside ``text`` and ``github`` (how every command prints findings)."""
 
     @property
     def help(self) -> str:

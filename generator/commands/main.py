@@ -14,13 +14,13 @@ from pathlib import Path
 
 from ..findings import GlossaryError
 from ..project import Project
-from . import build, check, diff, export, generate, new_term, permalinks, redirects, rules, schema, serve
+from . import build, chapters, check, diff, export, generate, new_term, permalinks, redirects, rules, schema, serve
 from .base import CommandLike
 from .output import print_findings
 
 COMMANDS: tuple[CommandLike, ...] = (
     check.COMMAND, generate.COMMAND, build.COMMAND, serve.COMMAND, rules.COMMAND, schema.COMMAND,
-    export.COMMAND, new_term.COMMAND, diff.COMMAND, permalinks.COMMAND, redirects.COMMAND,
+    export.COMMAND, new_term.COMMAND, diff.COMMAND, chapters.COMMAND, permalinks.COMMAND, redirects.COMMAND,
 )
 """Every command, in the order ``--help`` lists them."""
 
@@ -32,8 +32,9 @@ def parser() -> argparse.ArgumentParser:
     for command in COMMANDS:
         p = sub.add_parser(command.name, help=command.help, description=command.description)
         p.add_argument("--root", type=Path, default=Path("."), help="project tree to work on (default: .)")
-        p.add_argument("--format", choices=["text", "github"], default="text",
-                       help="how problems are printed: path:line:col: CODE message (hint), or GitHub Actions annotations")
+        p.add_argument("--format", choices=["text", "github", *command.formats], default="text",
+                       help="how problems are printed: path:line:col: CODE message (hint), or GitHub Actions annotations"
+                            + "".join(f"; {f}: see the command's description" for f in command.formats))
         command.arguments(p)
         p.set_defaults(command_object=command)
     return main

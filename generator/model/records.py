@@ -85,11 +85,21 @@ def _check_url(value: str) -> str:
     return value
 
 
+def _check_course_path(value: str) -> str:
+    """A relative path inside the course folder: no absolute path, no '..', no unusual characters."""
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._/-]*", value) or ".." in value.split("/"):
+        raise ValueError(f"'{value}' is not a path inside the course folder: write it relative, "
+                         "with letters, digits, '.', '_', '-' and '/' (no '..')")
+    return value
+
+
 Slug = Annotated[str, AfterValidator(_check_slug)]
 PlainText = Annotated[str, AfterValidator(_check_plain)]
 InlineMarkdown = Annotated[str, AfterValidator(_check_inline)]
 MarkdownText = Annotated[str, AfterValidator(_check_markdown)]
 Url = Annotated[str, AfterValidator(_check_url)]
+CoursePath = Annotated[str, AfterValidator(_check_course_path)]
+EditUri = Annotated[str, Field(pattern=r"^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/$")]
 Category = Literal["concept", "framework", "level-scheme", "organisation", "practice",
                    "risk-domain", "safeguard", "technique", "policy", "capability"]
 Relation = Literal["analogous", "broader", "narrower", "none"]
@@ -315,6 +325,7 @@ class Section(Strict):
 
     id: Slug
     title: PlainText
+    url: Url | None = Field(None, description="Where the section's text is read, in the course (http or https).")
     introduces: list[Slug] = Field(default_factory=list)
     discusses: list[Slug] = Field(default_factory=list)
 
@@ -326,6 +337,10 @@ class Chapter(Strict):
     number: int = Field(ge=1)
     title: PlainText
     summary: PlainText | None = None
+    url: Url | None = Field(None, description="Where the chapter's text is read, in the course (http or https).")
+    source: CoursePath | None = Field(
+        None, description="The chapter's source file or folder, relative to the course folder that "
+                          "`python -m generator chapters scan DIR` reads (default: files named after the id).")
     sections: list[Section] = Field(min_length=1)
 
 
@@ -378,10 +393,13 @@ class Site(Strict):
     name: PlainText
     short_name: PlainText
     version: PlainText
-    url: Url
+    url: Url = Field(description="The public address; GLOSSARY_SITE_URL overrides it (the Pages workflow sets it).")
     description: PlainText
     publisher: PlainText
     license: PlainText
+    repo_url: Url | None = Field(
+        None, description="The repository that holds data/, for 'Edit this entry' links; GLOSSARY_REPO_URL overrides it.")
+    edit_uri: EditUri = Field("edit/main/", description="Path from repo_url to the editor of a file, as MkDocs' edit_uri.")
 
 
 RECORD_MODELS: dict[str, type[Strict]] = {

@@ -20,7 +20,8 @@ import jinja2
 from .. import urls
 from ..findings import RENDER, Finding, GlossaryError
 from ..model.records import ELEMENT_TITLES
-from ..project import GENERATED_MARK
+from ..project import GENERATED_MARK, LAYOUT
+from .cite import bibtex_entry
 from .link import EXPLICIT, FieldPathError, Links, Referrer, Role, whole_word_matches
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .validate import Glossary
@@ -142,21 +143,25 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, yaml=yaml_string)
-    env.globals.update(generated_mark=GENERATED_MARK, initial=initial, urls=urls, link=link, Referrer=Referrer, Role=Role)
+    env.globals.update(generated_mark=GENERATED_MARK, initial=initial, urls=urls, link=link, Referrer=Referrer, Role=Role,
+                       bibtex_entry=bibtex_entry)
     return env
 
 
-def _context(g: Glossary, links: Links) -> dict[str, Any]:
+def _context(g: Glossary, links: Links, history: Any = None) -> dict[str, Any]:
     assert g.site is not None
     terms = g.terms
     frameworks = g.frameworks
     return {
         "site": g.site,
+        "base_url": urls.base_url(g.site.url),
+        "history": history,
         "glossary": g,
         "terms": terms,
         "frameworks": frameworks,
         "references": g.references,
         "chapters": g.chapters,
+        "chapters_file": LAYOUT["chapters"],
         "links": links,
         "term_records": {r.model.id: r for r in sorted(g.term_records, key=lambda r: r.model.id)},
         "framework_records": {r.model.id: r for r in sorted(g.framework_records, key=lambda r: r.model.id)},
@@ -219,10 +224,11 @@ class AbbreviationIndex:
         return "".join(f"*[{a}]: {escape_attr(self.expansions[a])}\n" for a in self.used_in(text))
 
 
-def render_pages(g: Glossary, links: Links) -> list[Page]:
-    """Every generated page of the site, sorted by path."""
+def render_pages(g: Glossary, links: Links, history: Any = None) -> list[Page]:
+    """Every generated page of the site, sorted by path. ``history`` (a
+    :class:`generator.build.history.History`) adds the What changed page and each term's last change."""
     env = environment()
-    ctx = _context(g, links)
+    ctx = _context(g, links, history)
 
     def render(template: jinja2.Template, path: str, **values: Any) -> Page:
         try:
@@ -231,6 +237,8 @@ def render_pages(g: Glossary, links: Links) -> list[Page]:
             raise GlossaryError([template_finding(exc, template)]) from None
 
     pages = [render(env.get_template(template), path) for path, template in FIXED_TEMPLATES.items()]
+    if history is not None:
+        pages.append(render(env.get_template("changes.md.j2"), urls.CHANGES))
     term_template = env.get_template("term.md.j2")
     for tid, record in ctx["term_records"].items():
         pages.append(render(term_template, urls.term_page(tid), term=record.model, record=record))

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from ..findings import DATA_LAYOUT, SCHEMA, Finding, coded, did_you_mean
 from ..model.records import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
 from ..project import LAYOUT, SCHEMA_DIR, Project
+from .address import apply_overrides
 from .load import Document, Loc, load_file
 
 T = TypeVar("T", bound=Strict)
@@ -221,6 +222,8 @@ def load_glossary(project: Project | Path) -> tuple[Glossary, list[Finding]]:
 
     doc = _load(root, LAYOUT["site"], findings, required=True)
     if doc and (site := _validate(Site, doc, doc.data, (), findings)):
+        site, problems = apply_overrides(site, doc)
+        findings.extend(problems)
         glossary.site, glossary.site_record = site, Record(site, doc)
 
     doc = _load(root, LAYOUT["references"], findings, required=True)
