@@ -37,14 +37,6 @@ class Step:
         return self.func(glossary, site_dir)
 
 
-def quiet_worker() -> None:
-    """Initializer of a forked worker process: SIGTERM ends it at once and SIGINT is left to the
-    parent. A fork inherits the build's handler that turns SIGTERM into KeyboardInterrupt, so a pool
-    terminated by an interrupted build would print a traceback from every worker."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 WORKERS: ContextVar[int] = ContextVar("WORKERS", default=1)
 """How many worker processes a step may use (``build --jobs``); the output must not depend on it."""
 
@@ -57,3 +49,13 @@ def worker_count(jobs: int) -> Iterator[None]:
         yield
     finally:
         WORKERS.reset(token)
+
+
+def quiet_worker() -> None:
+    """Set up a forked worker process: interruption is the build's own process's business.
+
+    The worker ignores SIGINT (the build's process receives it and stops the pool) and ends
+    quietly on SIGTERM (how a pool stops its workers), instead of the build's handler, which
+    turns signals into KeyboardInterrupt tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
