@@ -1,18 +1,21 @@
 """Where things are in a glossary project, and the marks the generator leaves: written once here.
 
 The lowest layer: it imports nothing else of the package. Every path the generator reads or
-writes is derived from a project's root through these names.
+writes comes from a :class:`Project`, made once from the project's root.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import yaml
 
 DATA_DIR = "data"
 CONTENT_DIR = "content"
+"""The content folder when mkdocs.yml does not name one (``docs_dir``)."""
 SCHEMA_DIR = "data/schema"
 PERMALINKS_MANIFEST = "tests/permalinks.txt"
 MKDOCS_YML = "mkdocs.yml"
@@ -46,6 +49,112 @@ SOURCE_FOLDERS = (DATA_DIR, CONTENT_DIR, "generator", "tests")
 """The project's own folders, which no output may replace."""
 
 
+class _MkdocsLoader(yaml.SafeLoader):
+    """SafeLoader for the few settings read from mkdocs.yml: ``!ENV [VAR, default]`` is resolved
+    (read, never set), every other tag (``!!python/name``...) reads as None."""
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """MkDocs' ``!ENV VAR`` or ``!ENV [VAR, ..., default]``: the first variable that is set, else the default."""
+    names = [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node)
+    for name in names[:-1] if len(names) > 1 else names:
+        if str(name) in os.environ:
+            return os.environ[str(name)]
+    return names[-1] if len(names) > 1 else None
+
+
+_MkdocsLoader.add_constructor("!ENV", _env_tag)
+_MkdocsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _mkdocs_settings(root: Path) -> dict[str, Any]:
+    try:
+        config = yaml.load((root / MKDOCS_YML).read_text(encoding="utf-8"), Loader=_MkdocsLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+def mkdocs_config(root: Path) -> dict[str, Any]:
+    """``mkdocs.yml`` as plain values (``!ENV`` resolved), or an empty mapping when it cannot be read."""
+    return _mkdocs_settings(root)
+
+
+class SiteDirError(ValueError):
+    """``site_dir`` names no usable directory."""
+
+
+def _site_dir_error(settings: dict[str, Any]) -> str:
+    """Why ``site_dir`` names no directory (an ``!ENV`` variable that is not set, an empty value), or ""."""
+    value = settings.get("site_dir", "site")
+    if isinstance(value, str) and value.strip() and "\x00" not in value:
+        return ""
+    return f"site_dir resolves to {value!r}, not a directory name" + (
+        " (an !ENV variable that is not set?)" if value is None else "")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a glossary project keeps its files: every path the generator reads or writes.
+
+    Made once per command from the project's root (:meth:`at`); ``mkdocs.yml`` is read once,
+    for ``docs_dir`` (the content folder) and ``site_dir``. The site's public address is ``url``
+    in ``data/site.yaml`` (a validated record, GLOSSARY_SITE_URL overriding it: stages/address.py)."""
+
+    root: Path
+    content_dir: Path
+    site_dir: Path
+    site_dir_error: str = ""
+    """Why ``site_dir`` in mkdocs.yml names no directory (then ``site_dir`` is ``site`` and the build refuses)."""
+
+    @classmethod
+    def at(cls, root: Path | str | Project) -> Project:
+        """The project at ``root`` (a Project passes through unchanged)."""
+        if isinstance(root, Project):
+            return root
+        root = Path(root).resolve()
+        settings = _mkdocs_settings(root)
+        error = _site_dir_error(settings)
+        return cls(root=root,
+                   content_dir=(root / str(settings.get("docs_dir") or CONTENT_DIR)).resolve(),
+                   site_dir=(root / ("site" if error else str(settings.get("site_dir", "site")))).resolve(),
+                   site_dir_error=error)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / DATA_DIR
+
+    @property
+    def schema_dir(self) -> Path:
+        return self.root / SCHEMA_DIR
+
+    @property
+    def mkdocs_yml(self) -> Path:
+        return self.root / MKDOCS_YML
+
+    @property
+    def manifest(self) -> Path:
+        """The list of generated pages (:data:`MANIFEST` in the content folder)."""
+        return self.content_dir / MANIFEST
+
+    @property
+    def permalinks(self) -> Path:
+        """The committed list of the site's permanent URLs."""
+        return self.root / PERMALINKS_MANIFEST
+
+    @property
+    def folders(self) -> list[Path]:
+        """The project's own folders, which no output may replace: the root, its source folders, the content."""
+        return [self.root, *(self.root / name for name in SOURCE_FOLDERS), self.content_dir]
+
+    def display(self, path: Path) -> str:
+        """``path`` as findings print it: relative to the root when inside it, else as given."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
 SYNTH_MARKER = ".glossary-synth"
 """The file that marks a directory as a synthetic project that benchmarks/synth.py wrote (and may rewrite)."""
 
@@ -64,13 +173,21 @@ def overlaps_project(root: Path, target: Path) -> bool:
         target.is_relative_to(root / name) for name in SOURCE_FOLDERS)
 
 
+def site_dir_of(root: Path) -> Path:
+    """The output directory of the project at ``root``; raises :class:`SiteDirError` when ``site_dir``
+    resolves to nothing (an ``!ENV`` variable that is not set) or is not a path."""
+    project = Project.at(root)
+    if project.site_dir_error:
+        raise SiteDirError(project.site_dir_error)
+    return project.site_dir
+
+
 def safe_manifest_entry(content: Path, line: str) -> bool:
     """A manifest line may name only a file below ``content``: relative, no ``..``, no backslash, and
     still below ``content`` once symbolic links are resolved."""
     if not line or "\\" in line or line.startswith("/") or "\x00" in line:
         return False
-    parts = PurePosixPath(line).parts
-    if any(part in ("..", ".") for part in parts):
+    if any(part in ("..", ".") for part in PurePosixPath(line).parts):
         return False
     try:
         return (content / line).resolve().is_relative_to(content.resolve())
@@ -100,10 +217,10 @@ def carries_generated_mark(text: str) -> bool:
     return start < len(lines) and lines[start] == GENERATED_MARK
 
 
-def is_generated(content: Path, rel: str, manifest: set[str]) -> bool:
-    """A file counts as generated only when the manifest lists it, it is a regular file (not a link)
-    below ``content``, and it carries the generated mark on its first line."""
-    if rel not in manifest:
+def is_generated(content: Path, rel: str, manifest: set[str] | None = None) -> bool:
+    """A file counts as generated only when the manifest lists it (read when not given), it is a regular
+    file (not a link) below ``content``, and it carries the generated mark on its first line."""
+    if rel not in (read_manifest(content) if manifest is None else manifest):
         return False
     file = content / rel
     try:
@@ -114,48 +231,3 @@ def is_generated(content: Path, rel: str, manifest: set[str]) -> bool:
     except OSError:
         return False
     return carries_generated_mark(head.decode("utf-8", errors="replace"))
-
-
-def _env_value(loader: yaml.SafeLoader, node: yaml.Node) -> object:
-    """MkDocs' ``!ENV VAR`` / ``!ENV [VAR, ..., default]``: the first variable that is set, else the default
-    (a last item that is not a variable name), else None."""
-    names = ([loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode)
-             else [loader.construct_object(n) for n in node.value] if isinstance(node, yaml.SequenceNode) else [])
-    for i, name in enumerate(names):
-        if isinstance(name, str) and name in os.environ:
-            return os.environ[name]
-        if i == len(names) - 1 and len(names) > 1:
-            return name
-    return None
-
-
-class _MkdocsLoader(yaml.SafeLoader):
-    """SafeLoader that resolves MkDocs' ``!ENV`` and ignores its other tags (only a few keys are read)."""
-
-
-_MkdocsLoader.add_constructor("!ENV", _env_value)
-_MkdocsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def mkdocs_config(root: Path) -> dict[str, object]:
-    """``mkdocs.yml`` as plain values (``!ENV`` resolved), or an empty mapping when it cannot be read."""
-    try:
-        config = yaml.load((root / MKDOCS_YML).read_text(encoding="utf-8"), Loader=_MkdocsLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
-        return {}
-    return config if isinstance(config, dict) else {}
-
-
-class SiteDirError(ValueError):
-    """``site_dir`` names no usable directory."""
-
-
-def site_dir_of(root: Path) -> Path:
-    """The output directory: ``site_dir`` of mkdocs.yml, default ``site``; raises :class:`SiteDirError`
-    when it resolves to nothing (an ``!ENV`` variable that is not set) or is not a path."""
-    config = mkdocs_config(root)
-    value = config.get("site_dir", "site")
-    if not isinstance(value, str) or not value.strip() or "\x00" in value:
-        raise SiteDirError(f"site_dir resolves to {value!r}, not a directory name"
-                           + (" (an !ENV variable that is not set?)" if value is None else ""))
-    return (root / value).resolve()

@@ -14,14 +14,13 @@ import fcntl
 import os
 import shutil
 import signal
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import EnvironmentProblem, Finding, GlossaryError
-from ..project import CONTENT_DIR, MKDOCS_YML, SITE_MARKER, SiteDirError, overlaps_project, site_dir_of
+from ..findings import BUILD, EnvironmentProblem, Finding, GlossaryError
+from ..project import MKDOCS_YML, SITE_MARKER, Project, overlaps_project
 from ..stages.address import release_problems
 from ..stages.check import checked_glossary
 from ..stages.link import link_glossary
@@ -29,9 +28,9 @@ from ..stages.render import render_pages
 from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
 from . import export, redirects, sanitize
-from .fingerprint import inputs_digest, marker_text, recorded_digest
+from .fingerprint import inputs_digest, marker_text, recorded_digest, source_date_epoch
 from .history import history
-from .mkdocs import mkdocs_build
+from .mkdocs import build_timestamp, mkdocs_build
 from .offline import OFFLINE_ZIP, write_offline_zip
 from .steps import PostBuildStep, worker_count
 
@@ -68,12 +67,12 @@ class GenerateResult:
     """True when a build found the site already built from the same inputs and left it as it was."""
 
 
-def generate(root: Path, timings: Timings | None = None) -> GenerateResult:
+def generate(root: Project | Path, timings: Timings | None = None) -> GenerateResult:
     """Check the data, then write the generated pages; raises :class:`GlossaryError` on findings."""
-    root = Path(root)
+    project = Project.at(root)
     timings = timings or Timings()
     with timings.stage("load+validate"):
-        glossary = checked_glossary(root)
+        glossary = checked_glossary(project)
     with timings.stage("link"):
         links = link_glossary(glossary)
     with timings.stage("history"):
@@ -81,50 +80,36 @@ def generate(root: Path, timings: Timings | None = None) -> GenerateResult:
     with timings.stage("render"):
         pages = render_pages(glossary, links, changes)
     with timings.stage("write"):
-        stats = write_pages(root / CONTENT_DIR, pages)
+        stats = write_pages(project.content_dir, pages)
     return GenerateResult(glossary, stats, timings)
 
 
-def source_date_epoch(root: Path) -> None:
-    """Set SOURCE_DATE_EPOCH from the last commit, unless it is set, so builds are reproducible."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return
-    try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
-                             capture_output=True, text=True, timeout=10, check=False).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        out = ""
-    os.environ["SOURCE_DATE_EPOCH"] = out if out.isdigit() else "0"
-
-
-def safe_site_dir(root: Path, site: Path | None = None) -> list[Finding]:
+def safe_site_dir(project: Project, site: Path | None = None) -> list[Finding]:
     """The output directory must resolve to a path (not an unset ``!ENV``), must not be the project, a parent
     of it, or inside its data/, content/, generator/ or tests/, must not be a file, nor a non-empty
     directory that a previous build did not create (it carries a marker file)."""
-    where = _site_dir_mark(root)
-    if site is None:
-        try:
-            site = site_dir_of(root)
-        except SiteDirError as exc:
-            return [Finding(MKDOCS_YML, *where, str(exc), "set site_dir to a directory of its own, such as site")]
-    site = site.resolve()
-    shown = _shown(root, site)
-    if overlaps_project(root, site):
+    project = Project.at(project)
+    where = _site_dir_mark(project.root)
+    if project.site_dir_error:
+        return [Finding(MKDOCS_YML, *where, project.site_dir_error, "set site_dir to a directory of its own, such as site",
+                        code=BUILD)]
+    site = (site or project.site_dir).resolve()
+    shown = _shown(project.root, site)
+    if overlaps_project(project.root, site) or any(site == p or p.is_relative_to(site) for p in project.folders):
         return [Finding(MKDOCS_YML, *where, f"refusing to build into {shown}: it holds the project's own files",
-                        "set site_dir to a directory of its own, such as site")]
+                        "set site_dir to a directory of its own, such as site", code=BUILD)]
     if site.exists() and not site.is_dir():
         return [Finding(MKDOCS_YML, *where, f"refusing to replace {shown}: it is a file, not a site",
-                        "move the file away, or choose another site_dir")]
+                        "move the file away, or choose another site_dir", code=BUILD)]
     if site.exists() and any(site.iterdir()) and not (site / SITE_MARKER).exists():
         return [Finding(MKDOCS_YML, *where, f"refusing to replace {shown}: it is not empty and was not built here",
-                        f"empty it, or choose another site_dir (built sites carry {SITE_MARKER})")]
+                        f"empty it, or choose another site_dir (built sites carry {SITE_MARKER})", code=BUILD)]
     return []
 
 
 def _shown(root: Path, site: Path) -> str:
     """The output folder as the reader wrote it: relative to the project when inside it."""
-    root = root.resolve()
-    return site.relative_to(root).as_posix() or "." if site.is_relative_to(root) else str(site)
+    return (site.relative_to(root).as_posix() or ".") if site.is_relative_to(root) else str(site)
 
 
 def _site_dir_mark(root: Path) -> tuple[int, int]:
@@ -198,7 +183,7 @@ def _swap_in(tmp: Path, site: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, jobs: int | None = None,
+def build_site(root: Project | Path, progress: Callable[[str], None] = lambda _: None, jobs: int | None = None,
                force: bool = False, release: bool = False, offline: bool = False) -> GenerateResult:
     """Generate, then build the site atomically: the previous site stays until the new one is complete.
 
@@ -210,27 +195,29 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
     writes the offline copy into the site (:data:`generator.build.offline.OFFLINE_ZIP`).
     One build at a time per output folder (:func:`build_lock`); a full disk or another failure to
     write is an :class:`EnvironmentProblem`."""
-    root = Path(root).resolve()
-    source_date_epoch(root)
-    problems = safe_site_dir(root)
+    project = Project.at(root)
+    site = project.site_dir
+    problems = safe_site_dir(project, site)
     if problems:
         raise GlossaryError(problems)
-    site = site_dir_of(root)
     with build_lock(site):
-        return _build_locked(root, site, progress, jobs, force, release, offline)
+        return _build_locked(project, progress, jobs, force, release, offline)
 
 
-def _build_locked(root: Path, site: Path, progress: Callable[[str], None], jobs: int | None, force: bool,
+def _build_locked(project: Project, progress: Callable[[str], None], jobs: int | None, force: bool,
                   release: bool, offline: bool) -> GenerateResult:
     """:func:`build_site` once it holds the lock."""
+    root = project.root
+    site = project.site_dir
+    epoch = source_date_epoch(root)
     progress("checking and generating pages")
-    result = generate(root)
+    result = generate(project)
     glossary = result.glossary
     if release and (problems := release_problems(glossary.site, glossary.site_record.doc if glossary.site_record else None)):
         raise GlossaryError(problems)
     timings = result.timings
     with timings.stage("up-to-date check"):
-        digest = inputs_digest(root, options=("offline",) if offline else ())
+        digest = inputs_digest(project, epoch, options=("offline",) if offline else ())
         if not force and (site / "index.html").is_file() and recorded_digest(site / SITE_MARKER) == digest:
             result.up_to_date = True
     if result.up_to_date:
@@ -238,11 +225,13 @@ def _build_locked(root: Path, site: Path, progress: Callable[[str], None], jobs:
         return result
     tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
     progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
-    with _signals_as_interrupts():
+    # MkDocs (footer, sitemap) and the exports (CSL's accessed date) read the build's date from
+    # SOURCE_DATE_EPOCH only: set for this build and restored after it (build_timestamp).
+    with _signals_as_interrupts(), build_timestamp(epoch):
         try:
             workers = jobs or os.cpu_count() or 1
             with timings.stage("mkdocs"):
-                mkdocs_build(root, tmp, progress=progress, jobs=workers,
+                mkdocs_build(project, tmp, progress=progress, jobs=workers,
                              site_url=glossary.site.url if glossary.site else None)
             with worker_count(workers):
                 for step in POST_BUILD_STEPS:
@@ -259,4 +248,3 @@ def _build_locked(root: Path, site: Path, progress: Callable[[str], None], jobs:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return result
-

@@ -28,7 +28,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..findings import Finding
+from ..findings import LOAD, Finding, coded
 
 try:  # libyaml is the fast path; the pure-Python loader is the fallback only.
     from yaml import CSafeLoader as YamlLoader
@@ -86,10 +86,10 @@ class Document:
                 return Mark(number, col + 1)
         return start
 
-    def finding(self, loc: Loc, message: str, hint: str = "", key: bool = False) -> Finding:
+    def finding(self, loc: Loc, message: str, hint: str = "", key: bool = False, code: str = "") -> Finding:
         """A finding placed at the value (or key) at ``loc``."""
         mark = self.mark(loc, key)
-        return Finding(self.path, mark.line, mark.col, message, hint)
+        return Finding(self.path, mark.line, mark.col, message, hint, code)
 
 
 class _Converter:
@@ -268,7 +268,12 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
 
 
 def parse_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
-    """Parse one YAML document from ``text``; never raises for bad input."""
+    """Parse one YAML document from ``text``; never raises for bad input (findings coded LOAD)."""
+    doc, findings = _parse_text(text, path)
+    return doc, coded(findings, LOAD)
+
+
+def _parse_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
     deep = _flow_nesting_too_deep(text) if ("[" in text or "{" in text) else -1
     if deep >= 0:
         line, col = _position(text, deep)
@@ -319,11 +324,16 @@ def file_type_problem(file: Path, root: Path) -> str | None:
 
 
 def load_file(file: Path, display: str, root: Path | None = None) -> tuple[Document | None, list[Finding]]:
-    """Load one data file; ``display`` is the path printed in findings. With ``root``, a file that
-    :func:`file_type_problem` refuses is reported instead of read (a FIFO would block the build)."""
+    """Load one data file; ``display`` is the path printed in findings (coded LOAD). With ``root``, a file
+    that :func:`file_type_problem` refuses is reported instead of read (a FIFO would block the build)."""
     problem = file_type_problem(file, root) if root is not None else None
     if problem:
-        return None, [Finding(display, 1, 1, f"file {problem}", "replace it by a regular YAML file")]
+        return None, coded([Finding(display, 1, 1, f"file {problem}", "replace it by a regular YAML file")], LOAD)
+    doc, findings = _load_file(file, display)
+    return doc, coded(findings, LOAD)
+
+
+def _load_file(file: Path, display: str) -> tuple[Document | None, list[Finding]]:
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:

@@ -13,13 +13,11 @@ Contract:
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import Finding, GlossaryError
+from ..files import write_if_changed
+from ..findings import WRITE, Finding, GlossaryError
 from ..project import MANIFEST, is_generated, read_manifest
 from .render import Page
 
@@ -35,20 +33,6 @@ class WriteStats:
     def summary(self) -> str:
         """``pages written N, unchanged N, removed N``."""
         return f"pages written {len(self.written)}, unchanged {len(self.unchanged)}, removed {len(self.removed)}"
-
-
-def _atomic_write(file: Path, data: bytes) -> None:
-    """Write through a temporary file of a unique, short name beside ``file``, then rename it into place."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=file.parent, prefix=".gen-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(tmp, file)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _holds(file: Path, text: str) -> bool:
@@ -83,26 +67,21 @@ def write_pages(content: Path, pages: list[Page]) -> WriteStats:
     conflicts = [
         Finding(f"{content.name}/{p.path}", 1, 1, "a hand-written page is in the way of a generated one",
                 "move or rename the hand-written page; generated pages are listed in content/.generated "
-                "and carry the generated mark on their first line")
+                "and carry the generated mark on their first line", code=WRITE)
         for p in pages
         if (content / p.path).exists() or (content / p.path).is_symlink()
         if not is_generated(content, p.path, manifest) and not _holds(content / p.path, p.text)
     ] + [
         Finding(f"{content.name}/{p.path}", 1, 1, "a folder on the way to this generated page leads outside content/",
-                "replace the symbolic link by a real folder")
+                "replace the symbolic link by a real folder", code=WRITE)
         for p in pages if not (content / p.path).parent.resolve().is_relative_to(content.resolve())
     ]
     if conflicts:
         raise GlossaryError(conflicts)
     produced = {p.path for p in pages}
     for page in pages:
-        file = content / page.path
-        data = page.text.encode("utf-8")
-        if file.exists() and file.read_bytes() == data:
-            stats.unchanged.append(page.path)
-            continue
-        _atomic_write(file, data)
-        stats.written.append(page.path)
+        written = write_if_changed(content / page.path, page.text)
+        (stats.written if written else stats.unchanged).append(page.path)
     for rel in sorted(manifest - produced):
         file = content / rel
         if is_generated(content, rel, manifest):
@@ -111,8 +90,7 @@ def write_pages(content: Path, pages: list[Page]) -> WriteStats:
             _remove_empty_parents(file.parent, content)
     listing = "# Files written by python -m generator; it deletes only these.\n" + "".join(
         f"{p}\n" for p in sorted(produced))
-    if not (content / MANIFEST).exists() or (content / MANIFEST).read_text(encoding="utf-8") != listing:
-        _atomic_write(content / MANIFEST, listing.encode("utf-8"))
+    write_if_changed(content / MANIFEST, listing)
     return stats
 
 
