@@ -3,6 +3,7 @@ forms, the render stage's escaping filters, and the pictures."""
 
 from __future__ import annotations
 
+import html
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -13,7 +14,7 @@ import yaml
 
 from generator.stages.link import word_forms
 from generator.stages.pictures import comparison_svg, ladder_svg, timeline_svg
-from generator.stages.render import escape_attr, escape_cell, escape_plain, yaml_string
+from generator.stages.render import escape_attr, escape_cell, escape_plain, front_matter
 from generator.stages.validate import Glossary, load_glossary
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
@@ -77,9 +78,10 @@ def test_attr_cannot_close_its_quotes() -> None:
 
 
 @pytest.mark.parametrize("value", ["plain", "colon: here", "- dash", "#hash", "quote \"'", "yes", "null", "1.0", "é ☃"])
-def test_yaml_string_reads_back_as_the_same_string(value: str) -> None:
-    assert yaml.safe_load(f"title: {yaml_string(value)}") == {"title": value}
-    assert json.loads(yaml_string(value)) == value
+def test_front_matter_reads_back_as_the_html_escaped_string(value: str) -> None:
+    """The theme writes front-matter titles and descriptions into the head unescaped: they are escaped here."""
+    assert yaml.safe_load(f"title: {front_matter(value)}") == {"title": html.escape(value, quote=True)}
+    assert json.loads(front_matter(value)) == html.escape(value, quote=True)
 
 
 # --- pictures -----------------------------------------------------------------------------------
