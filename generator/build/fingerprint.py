@@ -19,8 +19,8 @@ from ..project import CONTENT_DIR, DATA_DIR, MKDOCS_YML
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 """The generator package: its code, templates and theme are inputs of every build."""
 
-OUTPUT_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "nh3", "rdflib",
-                   "pydantic", "pyyaml", "pyahocorasick")
+OUTPUT_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "markdown-it-py", "jinja2", "nh3",
+                   "rdflib", "pydantic", "pyyaml", "pyahocorasick")
 """The installed packages whose versions can change the built site."""
 
 ENVIRONMENT = ("GLOSSARY_SITE_URL", "SOURCE_DATE_EPOCH")
@@ -44,9 +44,9 @@ def _version(package: str) -> str:
         return "-"
 
 
-def inputs_digest(root: Path) -> str:
-    """The digest of everything a build of ``root`` reads (see the module's docstring)."""
-    digest = hashlib.sha256()
+def inputs_digest(root: Path, mode: str = "") -> str:
+    """The digest of everything a build of ``root`` reads (see the module's docstring) and of the build's ``mode``."""
+    digest = hashlib.sha256(f"mode={mode}\0".encode())
     files = [*_files(root / DATA_DIR), *_files(root / CONTENT_DIR), root / MKDOCS_YML, *_files(PACKAGE_DIR)]
     for file in files:
         name = file.relative_to(PACKAGE_DIR.parent if file.is_relative_to(PACKAGE_DIR) else root).as_posix()

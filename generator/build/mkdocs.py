@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..findings import Finding, GlossaryError
 from ..project import CONTENT_DIR, MKDOCS_YML
+from ..stages.page_html import HtmlBody
 from ..stages.write import read_manifest
 from .parallel_pages import ParallelPages
+from .prerendered import PrerenderedPages
 
 PROGRESS_MIN_PAGES = 200
 
@@ -36,12 +38,15 @@ class _Progress(logging.Handler):
 
 
 def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = False,
-                 progress: Callable[[str], None] | None = None, jobs: int = 1) -> None:
+                 progress: Callable[[str], None] | None = None, jobs: int = 1,
+                 prerendered: Mapping[str, HtmlBody] | None = None) -> None:
     """Run the MkDocs build of ``root/mkdocs.yml`` into ``site_dir``; raises on failure or, if strict, on warnings.
 
     ``dirty`` rebuilds only pages whose Markdown is newer than their HTML (what the preview does
     after an edit); MkDocs warns about dirty builds, so they are never strict. ``jobs`` processes render
-    the pages' Markdown (:mod:`.parallel_pages`); the output is the same for any number."""
+    the pages' Markdown (:mod:`.parallel_pages`); the output is the same for any number. The pages of
+    ``prerendered`` (HTML bodies by path under ``content/``) are not converted: MkDocs takes their HTML
+    (:mod:`.prerendered`)."""
     # MkDocs is imported on first use: `check` and `generate` never load it (it is slow to import).
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -60,8 +65,10 @@ def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = 
     try:
         os.chdir(root)  # pymdownx.snippets reads base_path relative to the working directory
         config = load_config(str(root / MKDOCS_YML), site_dir=str(site_dir), strict=strict and not dirty)
+        if prerendered:
+            config.plugins["glossary-prerendered-pages"] = PrerenderedPages(prerendered)  # type: ignore[assignment]
         if jobs > 1 and not dirty:
-            config.plugins["glossary-parallel-pages"] = ParallelPages(jobs)  # type: ignore[assignment]
+            config.plugins["glossary-parallel-pages"] = ParallelPages(jobs, skip=set(prerendered or ()))  # type: ignore[assignment]
         build(config, dirty=dirty)
     except (SystemExit, Exception) as exc:  # MkDocs aborts with SystemExit, or raises many kinds
         findings = [_place_mkdocs_warning(root, m) for m in handler.messages]

@@ -23,6 +23,7 @@ from ..findings import Finding, GlossaryError
 from ..project import CONTENT_DIR, SITE_MARKER, project_folders, site_dir_of
 from ..stages.check import checked_glossary
 from ..stages.link import link_glossary
+from ..stages.page_html import HtmlBody
 from ..stages.render import render_pages
 from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
@@ -62,10 +63,14 @@ class GenerateResult:
     timings: Timings
     up_to_date: bool = False
     """True when a build found the site already built from the same inputs and left it as it was."""
+    html_bodies: dict[str, HtmlBody] = field(default_factory=dict)
+    """The HTML bodies of the pages rendered as HTML too, by path under ``content/`` (``generate(html=True)``)."""
 
 
-def generate(root: Path, timings: Timings | None = None) -> GenerateResult:
-    """Check the data, then write the generated pages; raises :class:`GlossaryError` on findings."""
+def generate(root: Path, timings: Timings | None = None, html: bool = False) -> GenerateResult:
+    """Check the data, then write the generated pages; raises :class:`GlossaryError` on findings.
+
+    With ``html``, the term pages are rendered as HTML too (for :class:`.prerendered.PrerenderedPages`)."""
     root = Path(root)
     timings = timings or Timings()
     with timings.stage("load+validate"):
@@ -73,10 +78,10 @@ def generate(root: Path, timings: Timings | None = None) -> GenerateResult:
     with timings.stage("link"):
         links = link_glossary(glossary)
     with timings.stage("render"):
-        pages = render_pages(glossary, links)
+        pages = render_pages(glossary, links, html=html)
     with timings.stage("write"):
         stats = write_pages(root / CONTENT_DIR, pages)
-    return GenerateResult(glossary, stats, timings)
+    return GenerateResult(glossary, stats, timings, html_bodies={p.path: p.html for p in pages if p.html})
 
 
 def source_date_epoch(root: Path) -> None:
@@ -137,12 +142,14 @@ def _swap_in(tmp: Path, site: Path) -> None:
 
 
 def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, jobs: int | None = None,
-               force: bool = False) -> GenerateResult:
+               force: bool = False, markdown_only: bool = False) -> GenerateResult:
     """Generate, then build the site atomically: the previous site stays until the new one is complete.
 
     When the site was built from exactly the same inputs (:mod:`.fingerprint`) and ``force`` is
     false, MkDocs and the post-build steps are skipped. ``jobs`` worker processes (default: the
     number of cores) share the steps that parallelize; the output is the same for any number.
+    Term pages reach MkDocs as the generator's HTML (:mod:`.prerendered`) unless ``markdown_only``,
+    which has MkDocs convert every page's Markdown, as other engines do (same text, anchors and links).
     The result's timings include the MkDocs and post-build stages."""
     root = Path(root).resolve()
     source_date_epoch(root)
@@ -151,10 +158,10 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
     if problems:
         raise GlossaryError(problems)
     progress("checking and generating pages")
-    result = generate(root)
+    result = generate(root, html=not markdown_only)
     timings = result.timings
     with timings.stage("up-to-date check"):
-        digest = inputs_digest(root)
+        digest = inputs_digest(root, "markdown-only" if markdown_only else "prerendered")
         if not force and (site / "index.html").is_file() and recorded_digest(site / SITE_MARKER) == digest:
             result.up_to_date = True
     if result.up_to_date:
@@ -167,7 +174,7 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
         try:
             workers = jobs or os.cpu_count() or 1
             with timings.stage("mkdocs"):
-                mkdocs_build(root, tmp, progress=progress, jobs=workers)
+                mkdocs_build(root, tmp, progress=progress, jobs=workers, prerendered=result.html_bodies)
             with worker_count(workers):
                 for step in POST_BUILD_STEPS:
                     with timings.stage(f"post-build:{step.name}"):

@@ -16,7 +16,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Check, generate and build the site into site/, replacing it only on success."""
     started = time.perf_counter()
     result = build_site(args.root, progress=lambda msg: print(f"... {msg}", flush=True), jobs=args.jobs,
-                        force=args.force)
+                        force=args.force, markdown_only=args.markdown_only)
     site = site_dir_of(Path(args.root).resolve())
     verb = "up to date:" if result.up_to_date else "built"
     print(f"{verb} {site} in {time.perf_counter() - started:.1f}s: {result.stats.summary()}")
@@ -35,6 +35,8 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N",
                         help="worker processes for the steps that parallelize (default: the number of cores)")
     parser.add_argument("--force", action="store_true", help="rebuild even when nothing the site is built from changed")
+    parser.add_argument("--markdown-only", action="store_true",
+                        help="have MkDocs convert every page's Markdown, term pages too (slower; same text, anchors and links)")
 
 
 COMMAND = Command("build", cmd_build, _arguments)

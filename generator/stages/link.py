@@ -35,7 +35,9 @@ EXPLICIT = re.compile(r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
 _PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\]\n]*\]\]|!?\[[^\]\n]*\]\([^)\n]*\)(\{[^}\n]*\})?"
                         r"|<[^>\n]*>|https?://[^\s)]+")
 _WORD_CHAR = re.compile(r"[\w-]")
-_GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)\{ data-preview \}")
+PREVIEW_ATTRIBUTES = "{ data-preview }"
+"""The attribute list after every term link the linker writes: Material shows the term's summary on hover."""
+_GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)" + re.escape(PREVIEW_ATTRIBUTES))
 
 
 def whole_word_matches(automaton: ahocorasick.Automaton, haystack: str, text: str,
@@ -137,7 +139,7 @@ class Linker:
 
         No title attribute: Material replaces it by the preview anyway, and repeating every
         summary in every link would double the size of the pages."""
-        return f"[{label}]({self.url(tid)}){{ data-preview }}"
+        return f"[{label}]({self.url(tid)}){PREVIEW_ATTRIBUTES}"
 
     def link(self, text: str, seen: set[str], own: str | None = None) -> LinkResult:
         """Link ``text``; ``seen`` holds ids already linked in this section and is updated."""

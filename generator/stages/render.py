@@ -19,6 +19,7 @@ import jinja2
 
 from ..project import GENERATED_MARK
 from .link import Links, whole_word_matches
+from .page_html import HtmlBody, finish_html, html_environment
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .validate import Glossary
 
@@ -76,10 +77,11 @@ def tidy_markdown(text: str) -> str:
 
 @dataclass(frozen=True)
 class Page:
-    """A generated page: path under content/ and its Markdown."""
+    """A generated page: path under content/, its Markdown and, for pages rendered as HTML too, its body."""
 
     path: str
     text: str
+    html: HtmlBody | None = None
 
 
 def environment() -> jinja2.Environment:
@@ -158,6 +160,10 @@ class AbbreviationIndex:
         if self.expansions:
             self.automaton.make_automaton()
 
+    def used(self, text: str) -> dict[str, str]:
+        """The abbreviations ``text`` uses, with their expansions."""
+        return {a: self.expansions[a] for a in self.used_in(text)}
+
     def used_in(self, text: str) -> list[str]:
         """The abbreviations that occur in ``text`` as whole words (as the ``abbr`` extension matches them)."""
         return sorted({abbr for _, _, abbr in whole_word_matches(self.automaton, text, text, _ABBR_WORD_CHAR)})
@@ -167,8 +173,8 @@ class AbbreviationIndex:
         return "".join(f"*[{a}]: {escape_attr(self.expansions[a])}\n" for a in self.used_in(text))
 
 
-def render_pages(g: Glossary, links: Links) -> list[Page]:
-    """Every generated page of the site, sorted by path."""
+def render_pages(g: Glossary, links: Links, html: bool = False) -> list[Page]:
+    """Every generated page of the site, sorted by path; with ``html``, term pages carry their HTML body too."""
     env = environment()
     ctx = _context(g, links)
     pages = [
@@ -190,11 +196,21 @@ def render_pages(g: Glossary, links: Links) -> list[Page]:
     for chapter in g.chapters:
         pages.append(Page(f"chapters/{chapter.id}.md", chapter_template.render(ctx, chapter=chapter)))
     abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
+    bodies = _term_bodies(env, ctx) if html else {}
     finished = []
     for page in pages:
         text = tidy_markdown(page.text)
         if not page.path.startswith("includes/"):
             defined = abbreviations.definitions(text)
             text = text + "\n" + defined if defined else text
-        finished.append(Page(page.path, text))
+        body = bodies.get(page.path)
+        finished.append(Page(page.path, text, finish_html(body, abbreviations.used(text)) if body is not None else None))
     return sorted(finished, key=lambda p: p.path)
+
+
+def _term_bodies(env: jinja2.Environment, ctx: dict[str, Any]) -> dict[str, str]:
+    """The HTML body of every term page (``term.html.j2``, the twin of ``term.md.j2``), by page path."""
+    html_env = html_environment(env.loader, {"yaml": yaml_string}, env.globals)  # type: ignore[arg-type]
+    template = html_env.get_template("term.html.j2")
+    return {f"terms/{tid}.md": template.render(ctx, term=record.model, record=record)
+            for tid, record in ctx["term_records"].items()}

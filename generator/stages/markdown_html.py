@@ -1,0 +1,61 @@
+"""Data Markdown to HTML with markdown-it-py: each linked text field parsed once and rendered once.
+
+The generated term pages reach MkDocs as HTML (:mod:`.page_html`); the Markdown fields of the data
+(definitions, claims) are the only Markdown left in them. This module is the one place that parses
+that Markdown, with the semantics the site's Python-Markdown configuration gives it:
+
+* CommonMark paragraphs, lists, emphasis, code spans, links and autolinks; no raw HTML (data holds
+  none: validation refuses it, and here it would print as text, never as markup);
+* the link stage's term links ``[label](../terms/id.md){ data-preview }``: the attribute list after
+  a link sets ``data-preview`` on it, as ``attr_list`` does;
+* abbreviations and heading anchors are applied to the whole page, not here (:mod:`.page_html`).
+
+API: :func:`block_html` for a Markdown text (paragraphs and lists), :func:`inline_html` for one line
+of inline Markdown. Both return HTML whose links still point at ``.md`` sources, as Markdown's do
+before MkDocs resolves them.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+
+from .link import PREVIEW_ATTRIBUTES
+
+PREVIEW = "data-preview"
+"""The attribute the link stage's attribute list sets on a term link (Material's instant preview)."""
+
+
+def _preview_links(state: StateCore) -> None:
+    """A link followed by the link stage's attribute list gets ``data-preview=""``; the list is removed."""
+    for block in state.tokens:
+        children = block.children or []
+        opened = []
+        for i, token in enumerate(children):
+            if token.type == "link_open":
+                opened.append(token)
+            elif token.type == "link_close":
+                link = opened.pop()
+                after = children[i + 1] if i + 1 < len(children) else None
+                if after is not None and after.type == "text" and after.content.startswith(PREVIEW_ATTRIBUTES):
+                    after.content = after.content[len(PREVIEW_ATTRIBUTES):]
+                    link.attrs = {PREVIEW: "", **link.attrs}  # first, where attr_list puts it
+
+
+def _parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False})
+    parser.core.ruler.push("glossary_preview_links", _preview_links)
+    return parser
+
+
+_PARSER = _parser()
+
+
+def block_html(text: str) -> str:
+    """A Markdown text (paragraphs and lists) as HTML."""
+    return _PARSER.render(text)
+
+
+def inline_html(text: str) -> str:
+    """One line of inline Markdown as HTML, without a paragraph around it."""
+    return _PARSER.renderInline(text)
