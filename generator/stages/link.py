@@ -37,7 +37,8 @@ _PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\]\n]*\]\]|!?\[[^\]\n]*\]\([^)\n]*\)
 _WORD_CHAR = re.compile(r"[\w-]")
 PREVIEW_ATTRIBUTES = "{ data-preview }"
 """The attribute list after every term link the linker writes: Material shows the term's summary on hover."""
-_GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)" + re.escape(PREVIEW_ATTRIBUTES))
+GENERATED_LINK = re.compile(  # what Linker.link_to writes: groups label and term id
+    r"\[([^\[\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)" + re.escape(PREVIEW_ATTRIBUTES))
 
 
 def whole_word_matches(automaton: ahocorasick.Automaton, haystack: str, text: str,
@@ -182,7 +183,7 @@ class Linker:
 
 def strip_links(text: str) -> str:
     """Undo :meth:`Linker.link` for automatic links: each generated link back to its label."""
-    return _GENERATED_LINK.sub(lambda m: m.group(1), text)
+    return GENERATED_LINK.sub(lambda m: m.group(1), text)
 
 
 TERM_URL = "../terms/{id}.md"

@@ -18,10 +18,15 @@ before MkDocs resolves them.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
-from .link import PREVIEW_ATTRIBUTES
+from markdown_it.common.utils import escapeHtml
+
+from .link import GENERATED_LINK, PREVIEW_ATTRIBUTES, term_url
 
 PREVIEW = "data-preview"
 """The attribute the link stage's attribute list sets on a term link (Material's instant preview)."""
@@ -58,11 +63,43 @@ def _parser() -> MarkdownIt:
 _PARSER = _parser()
 
 
+_HOLE = "\ue000{}\ue001"
+_HOLES = re.compile("\ue000([0-9]+)\ue001")
+_PARSE_WHOLE = ("\ue000", "\ue001", "`", "\\")
+_MARKUP = re.compile(r"[\\`*_&<>\[\]!]")
+
+
+def _link_html(match: re.Match[str]) -> str:
+    """A link the link stage wrote, as the parser renders it; a label without Markdown is only escaped."""
+    label = match.group(1)
+    label_html = _PARSER.renderInline(label) if _MARKUP.search(label) else escapeHtml(label)
+    return f'<a {PREVIEW}="" href="{escapeHtml(term_url(match.group(2)))}">{label_html}</a>'
+
+
+def _render(text: str, render: Callable[[str], str]) -> str:
+    """``render(text)``, with the link stage's term links set aside first and put back as HTML.
+
+    The linker writes its links in one form (:data:`.link.GENERATED_LINK`); parsing them is most of the
+    parser's time, so each becomes a placeholder of private-use characters, rendered by :func:`_link_html`
+    (placeholders behave as letters do). A text with code spans or backslash escapes (where a link's
+    text may be literal) or with the placeholder characters themselves is parsed whole."""
+    if any(c in text for c in _PARSE_WHOLE):
+        return render(text)
+    links: list[str] = []
+
+    def hole(match: re.Match[str]) -> str:
+        links.append(_link_html(match))
+        return _HOLE.format(len(links) - 1)
+
+    rendered = render(GENERATED_LINK.sub(hole, text))
+    return _HOLES.sub(lambda m: links[int(m.group(1))], rendered) if links else rendered
+
+
 def block_html(text: str) -> str:
     """A Markdown text (paragraphs and lists) as HTML."""
-    return _PARSER.render(text)
+    return _render(text, _PARSER.render)
 
 
 def inline_html(text: str) -> str:
     """One line of inline Markdown as HTML, without a paragraph around it."""
-    return _PARSER.renderInline(text)
+    return _render(text, _PARSER.renderInline)

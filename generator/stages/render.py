@@ -90,6 +90,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
+        auto_reload=False,  # one environment per generation: templates are read once
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -211,6 +212,9 @@ def render_pages(g: Glossary, links: Links, html: bool = False) -> list[Page]:
 def _term_bodies(env: jinja2.Environment, ctx: dict[str, Any]) -> dict[str, str]:
     """The HTML body of every term page (``term.html.j2``, the twin of ``term.md.j2``), by page path."""
     html_env = html_environment(env.loader, {"yaml": yaml_string}, env.globals)  # type: ignore[arg-type]
+    macros = html_env.get_template("_macros.html.j2").module
+    links = {"term_links": {tid: macros.term_link(t) for tid, t in ctx["terms"].items()},  # type: ignore[attr-defined]
+             "reference_links": {r.id: macros.reference_link(r) for r in ctx["references"].values()}}  # type: ignore[attr-defined]
     template = html_env.get_template("term.html.j2")
-    return {f"terms/{tid}.md": template.render(ctx, term=record.model, record=record)
+    return {f"terms/{tid}.md": template.render(ctx, **links, term=record.model, record=record)
             for tid, record in ctx["term_records"].items()}
