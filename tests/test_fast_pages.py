@@ -152,3 +152,10 @@ def test_abbreviations_skip_code_scripts_and_character_references() -> None:
         '<p><abbr title="Amp">amp</abbr> &amp; <code>X</code> <abbr title="Ex">X</abbr></p>'
         '<script type="application/ld+json">{"X": 1}</script>')
     assert anchor_headings("<p>no headings</p>") == ("<p>no headings</p>", ())
+
+
+def test_the_search_plugin_reads_up_to_the_excluded_sections_at_the_end() -> None:
+    page = ('<h1 id="t">T</h1><p>kept</p><h2 data-search-exclude="" id="a">A</h2><p>x</p>'
+            '<h2 id="b">B</h2><p>kept too</p><h2 data-search-exclude="" id="c">C</h2><p>y</p>')
+    assert prerendered.search_view(page) == page[:page.index('<h2 data-search-exclude="" id="c">')]
+    assert prerendered.search_view("<p>no headings</p>") == "<p>no headings</p>"
