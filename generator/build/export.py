@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ..findings import Finding, GlossaryError
 from ..model.records import Citation, DatedClaim, Site
 from ..stages.link import EXPLICIT
-from .steps import Step
+from .steps import PreparedStep
 
 if TYPE_CHECKING:
     import rdflib
@@ -216,9 +216,14 @@ def export_files(g: Glossary) -> dict[str, str]:
 
 def write_exports(g: Glossary, out: Path) -> list[Path]:
     """Write every export into ``out`` (created if needed); a file is rewritten only when it changes."""
+    return write_export_files(export_files(g), out)
+
+
+def write_export_files(files: dict[str, str], out: Path) -> list[Path]:
+    """Write the exports ``files`` (:func:`export_files`) into ``out``; a file is rewritten only when it changes."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in export_files(g).items():
+    for name, text in files.items():
         file = out / name
         data = text.encode("utf-8")
         if not (file.exists() and file.read_bytes() == data):
@@ -229,9 +234,10 @@ def write_exports(g: Glossary, out: Path) -> list[Path]:
     return written
 
 
-def _post_build(g: Glossary, site_dir: Path) -> None:
+def _post_build(files: dict[str, str], site_dir: Path) -> None:
     """Put the exports at the root of the freshly built site."""
-    write_exports(g, Path(site_dir))
+    write_export_files(files, Path(site_dir))
 
 
-STEP = Step("export", _post_build)
+STEP = PreparedStep("export", export_files, _post_build)
+"""The exports do not need the built site: the build computes them while MkDocs runs."""

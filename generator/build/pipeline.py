@@ -30,7 +30,7 @@ from ..stages.write import WriteStats, write_pages
 from . import export, redirects, sanitize
 from .fingerprint import inputs_digest, marker_text, recorded_digest
 from .mkdocs import mkdocs_build
-from .steps import PostBuildStep, worker_count
+from .steps import PostBuildStep, PreparedStep, prepared_in_background, worker_count
 
 POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (sanitize.STEP, export.STEP, redirects.STEP)
 """What runs on a freshly built site before it is swapped in, in this order."""
@@ -173,12 +173,16 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
     with _signals_as_interrupts():
         try:
             workers = jobs or os.cpu_count() or 1
-            with timings.stage("mkdocs"):
-                mkdocs_build(root, tmp, progress=progress, jobs=workers, prerendered=result.html_bodies)
-            with worker_count(workers):
-                for step in POST_BUILD_STEPS:
-                    with timings.stage(f"post-build:{step.name}"):
-                        step.run(result.glossary, tmp)
+            with prepared_in_background(POST_BUILD_STEPS, result.glossary, workers) as prepared:
+                with timings.stage("mkdocs"):
+                    mkdocs_build(root, tmp, progress=progress, jobs=workers, prerendered=result.html_bodies)
+                with worker_count(workers):
+                    for step in POST_BUILD_STEPS:
+                        with timings.stage(f"post-build:{step.name}"):
+                            if isinstance(step, PreparedStep):
+                                step.run(result.glossary, tmp, prepared.get(step.name))
+                            else:
+                                step.run(result.glossary, tmp)
             (tmp / SITE_MARKER).write_text(marker_text(digest), encoding="utf-8")
             _swap_in(tmp, site)
         finally:
