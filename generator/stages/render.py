@@ -197,7 +197,7 @@ def render_pages(g: Glossary, links: Links, html: bool = False) -> list[Page]:
     for chapter in g.chapters:
         pages.append(Page(f"chapters/{chapter.id}.md", chapter_template.render(ctx, chapter=chapter)))
     abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
-    bodies = _term_bodies(env, ctx) if html else {}
+    bodies = _html_bodies(env, ctx) if html else {}
     finished = []
     for page in pages:
         text = tidy_markdown(page.text)
@@ -209,12 +209,19 @@ def render_pages(g: Glossary, links: Links, html: bool = False) -> list[Page]:
     return sorted(finished, key=lambda p: p.path)
 
 
-def _term_bodies(env: jinja2.Environment, ctx: dict[str, Any]) -> dict[str, str]:
-    """The HTML body of every term page (``term.html.j2``, the twin of ``term.md.j2``), by page path."""
+HTML_TWINS = {"glossary/index.md": "az.html.j2"}
+"""Pages besides the term pages (``term.html.j2``) that have an HTML twin of their Markdown template."""
+
+
+def _html_bodies(env: jinja2.Environment, ctx: dict[str, Any]) -> dict[str, str]:
+    """The HTML body of every term page (``term.html.j2``, the twin of ``term.md.j2``) and of the pages of
+    :data:`HTML_TWINS`, by page path: the pages that grow with the glossary."""
     html_env = html_environment(env.loader, {"yaml": yaml_string}, env.globals)  # type: ignore[arg-type]
     macros = html_env.get_template("_macros.html.j2").module
     links = {"term_links": {tid: macros.term_link(t) for tid, t in ctx["terms"].items()},  # type: ignore[attr-defined]
              "reference_links": {r.id: macros.reference_link(r) for r in ctx["references"].values()}}  # type: ignore[attr-defined]
     template = html_env.get_template("term.html.j2")
-    return {f"terms/{tid}.md": template.render(ctx, **links, term=record.model, record=record)
-            for tid, record in ctx["term_records"].items()}
+    bodies = {f"terms/{tid}.md": template.render(ctx, **links, term=record.model, record=record)
+              for tid, record in ctx["term_records"].items()}
+    bodies.update({path: html_env.get_template(name).render(ctx) for path, name in HTML_TWINS.items()})
+    return bodies
