@@ -44,9 +44,10 @@ def _version(package: str) -> str:
         return "-"
 
 
-def inputs_digest(root: Path, mode: str = "") -> str:
-    """The digest of everything a build of ``root`` reads (see the module's docstring) and of the build's ``mode``."""
-    digest = hashlib.sha256(f"mode={mode}\0".encode())
+def inputs_digest(root: Path, markdown_only: bool = False) -> str:
+    """The digest of everything a build of ``root`` reads (see the module's docstring); a ``markdown_only``
+    build (whose HTML differs in form from the default one's) has another."""
+    digest = hashlib.sha256(b"markdown-only\0" if markdown_only else b"")
     files = [*_files(root / DATA_DIR), *_files(root / CONTENT_DIR), root / MKDOCS_YML, *_files(PACKAGE_DIR)]
     for file in files:
         name = file.relative_to(PACKAGE_DIR.parent if file.is_relative_to(PACKAGE_DIR) else root).as_posix()

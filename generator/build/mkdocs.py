@@ -39,14 +39,14 @@ class _Progress(logging.Handler):
 
 def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = False,
                  progress: Callable[[str], None] | None = None, jobs: int = 1,
-                 prerendered: Mapping[str, HtmlBody] | None = None) -> None:
+                 prerendered: Mapping[str, HtmlBody] | None = None, plugins: Mapping[str, object] | None = None) -> None:
     """Run the MkDocs build of ``root/mkdocs.yml`` into ``site_dir``; raises on failure or, if strict, on warnings.
 
     ``dirty`` rebuilds only pages whose Markdown is newer than their HTML (what the preview does
     after an edit); MkDocs warns about dirty builds, so they are never strict. ``jobs`` processes render
     the pages' Markdown (:mod:`.parallel_pages`); the output is the same for any number. The pages of
     ``prerendered`` (HTML bodies by path under ``content/``) are not converted: MkDocs takes their HTML
-    (:mod:`.prerendered`)."""
+    (:mod:`.prerendered`). ``plugins`` are added to the configuration's, by name, after them."""
     # MkDocs is imported on first use: `check` and `generate` never load it (it is slow to import).
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -67,6 +67,8 @@ def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = 
         config = load_config(str(root / MKDOCS_YML), site_dir=str(site_dir), strict=strict and not dirty)
         if prerendered:
             config.plugins["glossary-prerendered-pages"] = PrerenderedPages(prerendered)  # type: ignore[assignment]
+        for name, plugin in (plugins or {}).items():
+            config.plugins[name] = plugin  # type: ignore[assignment]
         if jobs > 1 and not dirty:
             config.plugins["glossary-parallel-pages"] = ParallelPages(jobs, skip=set(prerendered or ()))  # type: ignore[assignment]
         build(config, dirty=dirty)

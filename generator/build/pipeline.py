@@ -161,7 +161,7 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
     result = generate(root, html=not markdown_only)
     timings = result.timings
     with timings.stage("up-to-date check"):
-        digest = inputs_digest(root, "markdown-only" if markdown_only else "prerendered")
+        digest = inputs_digest(root, markdown_only)
         if not force and (site / "index.html").is_file() and recorded_digest(site / SITE_MARKER) == digest:
             result.up_to_date = True
     if result.up_to_date:
@@ -173,10 +173,14 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
     with _signals_as_interrupts():
         try:
             workers = jobs or os.cpu_count() or 1
-            with prepared_in_background(POST_BUILD_STEPS, result.glossary, workers) as prepared:
+            with (prepared_in_background(POST_BUILD_STEPS, result.glossary, workers) as prepared,
+                  sanitize.sanitizing_as_built(workers) as sanitizer):
                 with timings.stage("mkdocs"):
-                    mkdocs_build(root, tmp, progress=progress, jobs=workers, prerendered=result.html_bodies)
-                with worker_count(workers):
+                    mkdocs_build(root, tmp, progress=progress, jobs=workers, prerendered=result.html_bodies,
+                                 plugins={"glossary-sanitize": sanitizer} if sanitizer else {})
+                with timings.stage("post-build:sanitize"):
+                    sanitized = sanitizer.finish() if sanitizer else frozenset()
+                with worker_count(workers), sanitize.already_sanitized(sanitized):
                     for step in POST_BUILD_STEPS:
                         with timings.stage(f"post-build:{step.name}"):
                             if isinstance(step, PreparedStep):
