@@ -104,11 +104,15 @@ def export_data(g: Glossary) -> dict[str, Any]:
     if site is None:
         raise GlossaryError([Finding("data/site.yaml", 1, 1, "cannot export without valid site metadata",
                                      "fix data/site.yaml; run python -m generator check")])
+    narrower: dict[str, list[str]] = {}
+    for term in g.terms.values():
+        if term.broader:
+            narrower.setdefault(term.broader, []).append(term.id)
     terms = [{
         "id": t.id, "title": t.title, "abbreviation": t.abbreviation, "aliases": list(t.aliases),
         "summary": t.summary, "definition": _markdown(t.definition, g), "category": t.category,
         "url": term_url(site, t.id), "related": list(t.related), "broader": t.broader,
-        "narrower": sorted(o.id for o in g.terms.values() if o.broader == t.id),
+        "narrower": sorted(narrower.get(t.id, [])),
         "framework": t.framework, "sources": _sources(t.sources, g), "claims": _claims(t.claims, g),
         "reviewed": t.reviewed.isoformat(), "redirect_from": list(t.redirect_from),
     } for t in g.terms.values()]

@@ -1,6 +1,7 @@
 """What a site build read, as one digest: a build whose inputs have not changed is not redone.
 
-The digest covers every file under ``data/`` and ``content/`` (the generated pages included),
+The digest covers every file under ``data/`` and the hand-written files of ``content/`` (a generated
+page is a function of the data, the generator and the packages, all covered, and is not read again),
 ``mkdocs.yml``, the generator's own code, templates and theme, the versions of the packages
 that shape the output, and the environment variables the build reads. A built site records it
 in its marker file; ``python -m generator build`` skips MkDocs and the post-build steps when the
@@ -15,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..project import CONTENT_DIR, DATA_DIR, MKDOCS_YML
+from ..stages.write import read_manifest
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 """The generator package: its code, templates and theme are inputs of every build."""
@@ -48,7 +50,9 @@ def inputs_digest(root: Path, markdown_only: bool = False) -> str:
     """The digest of everything a build of ``root`` reads (see the module's docstring); a ``markdown_only``
     build (whose HTML differs in form from the default one's) has another."""
     digest = hashlib.sha256(b"markdown-only\0" if markdown_only else b"")
-    files = [*_files(root / DATA_DIR), *_files(root / CONTENT_DIR), root / MKDOCS_YML, *_files(PACKAGE_DIR)]
+    generated = {root / CONTENT_DIR / rel for rel in read_manifest(root / CONTENT_DIR)}
+    content = [p for p in _files(root / CONTENT_DIR) if p not in generated]
+    files = [*_files(root / DATA_DIR), *content, root / MKDOCS_YML, *_files(PACKAGE_DIR)]
     for file in files:
         name = file.relative_to(PACKAGE_DIR.parent if file.is_relative_to(PACKAGE_DIR) else root).as_posix()
         data = file.read_bytes() if file.is_file() else b""
