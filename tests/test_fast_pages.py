@@ -9,6 +9,7 @@ elements and attributes, and the search index, must be the same.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -21,7 +22,8 @@ from generator.build import prerendered
 from generator.build.pipeline import build_site
 from generator.stages.markdown_html import block_html, inline_html
 from generator.stages.page_html import anchor_headings, apply_abbreviations, finish_html
-from generator.stages.render import HTML_TWINS
+from generator.stages import render
+from generator.stages.render import HTML_TWINS, in_processes
 
 from .conftest import REPO, make_project
 
@@ -60,11 +62,12 @@ def assert_same_site(fast: Path, plain: Path) -> int:
     return len(pages)
 
 
-def build_both_ways(root: Path, tmp_path: Path) -> tuple[Path, Path, int]:
-    """Build ``root`` with the fast path and a copy of it with Markdown only; the two sites and the HTML pages."""
+def build_both_ways(root: Path, tmp_path: Path, jobs: int = 1) -> tuple[Path, Path, int]:
+    """Build ``root`` with the fast path (``jobs`` processes) and a copy of it with Markdown only, in one
+    process; the two sites and the number of terms."""
     other = tmp_path / "markdown-only"
     subprocess.run(["cp", "-r", str(root), str(other)], check=True)
-    fast = build_site(root, jobs=1)
+    fast = build_site(root, jobs=jobs)
     plain = build_site(other, jobs=1, markdown_only=True)
     assert plain.html_bodies == {}
     terms = len(fast.glossary.terms)
@@ -80,11 +83,12 @@ def test_the_fixture_site_is_the_same_with_the_fast_path(project: Path, tmp_path
 
 
 @pytest.mark.slow
-def test_a_synthetic_glossary_is_the_same_with_the_fast_path(tmp_path: Path) -> None:
+def test_a_synthetic_glossary_is_the_same_with_the_fast_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "MIN_ITEMS_PER_PROCESS", 1)  # two processes render the pages
     root = tmp_path / "synthetic"
     subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "150", str(root)], check=True,
                    capture_output=True)
-    fast, plain, terms = build_both_ways(root, tmp_path)
+    fast, plain, terms = build_both_ways(root, tmp_path, jobs=2)
     assert terms == 150
     assert assert_same_site(fast, plain) > 150
 
@@ -162,3 +166,11 @@ def test_the_search_plugin_reads_up_to_the_excluded_sections_at_the_end() -> Non
             '<h2 id="b">B</h2><p>kept too</p><h2 data-search-exclude="" id="c">C</h2><p>y</p>')
     assert prerendered.search_view(page) == page[:page.index('<h2 data-search-exclude="" id="c">')]
     assert prerendered.search_view("<p>no headings</p>") == "<p>no headings</p>"
+
+
+def test_work_shared_by_processes_comes_back_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "MIN_ITEMS_PER_PROCESS", 1)
+    results = in_processes(lambda n: (n * n, os.getpid()), list(range(50)), 2)
+    assert [square for square, _ in results] == [n * n for n in range(50)]
+    assert len({pid for _, pid in results}) == 2
+    assert in_processes(lambda n: n, [1, 2, 3], 1) == [1, 2, 3]

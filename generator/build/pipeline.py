@@ -67,10 +67,11 @@ class GenerateResult:
     """The HTML bodies of the pages rendered as HTML too, by path under ``content/`` (``generate(html=True)``)."""
 
 
-def generate(root: Path, timings: Timings | None = None, html: bool = False) -> GenerateResult:
+def generate(root: Path, timings: Timings | None = None, html: bool = False, jobs: int = 1) -> GenerateResult:
     """Check the data, then write the generated pages; raises :class:`GlossaryError` on findings.
 
-    With ``html``, the term pages are rendered as HTML too (for :class:`.prerendered.PrerenderedPages`)."""
+    With ``html``, the term pages are rendered as HTML too (for :class:`.prerendered.PrerenderedPages`);
+    ``jobs`` processes render the pages (the same pages for any number)."""
     root = Path(root)
     timings = timings or Timings()
     with timings.stage("load+validate"):
@@ -78,7 +79,7 @@ def generate(root: Path, timings: Timings | None = None, html: bool = False) -> 
     with timings.stage("link"):
         links = link_glossary(glossary)
     with timings.stage("render"):
-        pages = render_pages(glossary, links, html=html)
+        pages = render_pages(glossary, links, html=html, jobs=jobs)
     with timings.stage("write"):
         stats = write_pages(root / CONTENT_DIR, pages)
     return GenerateResult(glossary, stats, timings, html_bodies={p.path: p.html for p in pages if p.html})
@@ -158,7 +159,8 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
     if problems:
         raise GlossaryError(problems)
     progress("checking and generating pages")
-    result = generate(root, html=not markdown_only)
+    workers = jobs or os.cpu_count() or 1
+    result = generate(root, html=not markdown_only, jobs=workers)
     timings = result.timings
     with timings.stage("up-to-date check"):
         digest = inputs_digest(root, markdown_only)
@@ -172,7 +174,6 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
     progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
     with _signals_as_interrupts():
         try:
-            workers = jobs or os.cpu_count() or 1
             with (prepared_in_background(POST_BUILD_STEPS, result.glossary, workers) as prepared,
                   sanitize.sanitizing_as_built(workers) as sanitizer):
                 with timings.stage("mkdocs"):

@@ -9,11 +9,13 @@ filters below, or as linked Markdown from the link stage for fields that are Mar
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -24,6 +26,8 @@ from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .validate import Glossary
 
 TEMPLATES = Path(__file__).parent / "templates"
+T = TypeVar("T")
+R = TypeVar("R")
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 
@@ -174,54 +178,105 @@ class AbbreviationIndex:
         return "".join(f"*[{a}]: {escape_attr(self.expansions[a])}\n" for a in self.used_in(text))
 
 
-def render_pages(g: Glossary, links: Links, html: bool = False) -> list[Page]:
-    """Every generated page of the site, sorted by path; with ``html``, term pages carry their HTML body too."""
-    env = environment()
-    ctx = _context(g, links)
-    pages = [
-        Page("index.md", env.get_template("home.md.j2").render(ctx)),
-        Page("glossary/index.md", env.get_template("az.md.j2").render(ctx)),
-        Page("references/index.md", env.get_template("references.md.j2").render(ctx)),
-        Page("frameworks/index.md", env.get_template("frameworks.md.j2").render(ctx)),
-        Page("frameworks/compare.md", env.get_template("compare.md.j2").render(ctx)),
-        Page("chapters/index.md", env.get_template("chapters.md.j2").render(ctx)),
-        Page("includes/abbreviations.md", env.get_template("abbreviations.md.j2").render(ctx)),
-    ]
-    term_template = env.get_template("term.md.j2")
-    for tid, record in ctx["term_records"].items():
-        pages.append(Page(f"terms/{tid}.md", term_template.render(ctx, term=record.model, record=record)))
-    framework_template = env.get_template("framework.md.j2")
-    for fid, record in ctx["framework_records"].items():
-        pages.append(Page(f"frameworks/{fid}.md", framework_template.render(ctx, fw=record.model, record=record)))
-    chapter_template = env.get_template("chapter.md.j2")
-    for chapter in g.chapters:
-        pages.append(Page(f"chapters/{chapter.id}.md", chapter_template.render(ctx, chapter=chapter)))
-    abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
-    bodies = _html_bodies(env, ctx) if html else {}
-    finished = []
-    for page in pages:
-        text = tidy_markdown(page.text)
-        if not page.path.startswith("includes/"):
-            defined = abbreviations.definitions(text)
-            text = text + "\n" + defined if defined else text
-        body = bodies.get(page.path)
-        finished.append(Page(page.path, text, finish_html(body, abbreviations.used(text)) if body is not None else None))
-    return sorted(finished, key=lambda p: p.path)
+def render_pages(g: Glossary, links: Links, html: bool = False, jobs: int = 1) -> list[Page]:
+    """Every generated page of the site, sorted by path; with ``html``, the pages of :data:`HTML_TWINS` and
+    the term pages carry their HTML body too. ``jobs`` processes share the term pages (the same pages for
+    any number: each page is a function of the data alone)."""
+    renderer = _Renderer(g, links, html)
+    paths = [*SINGLE_PAGES, *(f"terms/{tid}.md" for tid in renderer.ctx["term_records"]),
+             *(f"frameworks/{fid}.md" for fid in renderer.ctx["framework_records"]),
+             *(f"chapters/{chapter.id}.md" for chapter in g.chapters)]
+    return sorted(in_processes(renderer.page, paths, jobs), key=lambda p: p.path)
 
+
+SINGLE_PAGES = {
+    "index.md": "home.md.j2", "glossary/index.md": "az.md.j2", "references/index.md": "references.md.j2",
+    "frameworks/index.md": "frameworks.md.j2", "frameworks/compare.md": "compare.md.j2",
+    "chapters/index.md": "chapters.md.j2", "includes/abbreviations.md": "abbreviations.md.j2",
+}
+"""The pages of which there is one, and their templates; the others are one per term, framework and chapter."""
 
 HTML_TWINS = {"glossary/index.md": "az.html.j2"}
 """Pages besides the term pages (``term.html.j2``) that have an HTML twin of their Markdown template."""
 
 
-def _html_bodies(env: jinja2.Environment, ctx: dict[str, Any]) -> dict[str, str]:
-    """The HTML body of every term page (``term.html.j2``, the twin of ``term.md.j2``) and of the pages of
-    :data:`HTML_TWINS`, by page path: the pages that grow with the glossary."""
-    html_env = html_environment(env.loader, {"yaml": yaml_string}, env.globals)  # type: ignore[arg-type]
-    macros = html_env.get_template("_macros.html.j2").module
-    links = {"term_links": {tid: macros.term_link(t) for tid, t in ctx["terms"].items()},  # type: ignore[attr-defined]
-             "reference_links": {r.id: macros.reference_link(r) for r in ctx["references"].values()}}  # type: ignore[attr-defined]
-    template = html_env.get_template("term.html.j2")
-    bodies = {f"terms/{tid}.md": template.render(ctx, **links, term=record.model, record=record)
-              for tid, record in ctx["term_records"].items()}
-    bodies.update({path: html_env.get_template(name).render(ctx) for path, name in HTML_TWINS.items()})
-    return bodies
+class _Renderer:
+    """Renders any generated page by its path, as Markdown and, with ``html``, as HTML where it has a twin."""
+
+    def __init__(self, g: Glossary, links: Links, html: bool):
+        self.env = environment()
+        self.ctx = _context(g, links)
+        self.chapters = {chapter.id: chapter for chapter in g.chapters}
+        self.abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
+        self.html_env = html_environment(self.env.loader, {"yaml": yaml_string}, self.env.globals) if html else None  # type: ignore[arg-type]
+        self.html_links: dict[str, Any] = {}
+        if self.html_env:
+            macros = self.html_env.get_template("_macros.html.j2").module
+            self.html_links = {
+                "term_links": {tid: macros.term_link(t) for tid, t in self.ctx["terms"].items()},  # type: ignore[attr-defined]
+                "reference_links": {r.id: macros.reference_link(r) for r in self.ctx["references"].values()},  # type: ignore[attr-defined]
+            }
+
+    def _markdown(self, path: str) -> str:
+        kind, _, name = path.partition("/")
+        if path in SINGLE_PAGES:
+            return self.env.get_template(SINGLE_PAGES[path]).render(self.ctx)
+        item = name.removesuffix(".md")
+        if kind == "terms":
+            record = self.ctx["term_records"][item]
+            return self.env.get_template("term.md.j2").render(self.ctx, term=record.model, record=record)
+        if kind == "frameworks":
+            record = self.ctx["framework_records"][item]
+            return self.env.get_template("framework.md.j2").render(self.ctx, fw=record.model, record=record)
+        return self.env.get_template("chapter.md.j2").render(self.ctx, chapter=self.chapters[item])
+
+    def _html(self, path: str) -> str | None:
+        if self.html_env is None:
+            return None
+        if path in HTML_TWINS:
+            return self.html_env.get_template(HTML_TWINS[path]).render(self.ctx)
+        if path.startswith("terms/"):
+            record = self.ctx["term_records"][path.removeprefix("terms/").removesuffix(".md")]
+            return self.html_env.get_template("term.html.j2").render(self.ctx, **self.html_links, term=record.model,
+                                                                     record=record)
+        return None
+
+    def page(self, path: str) -> Page:
+        """The page at ``path``: tidied Markdown with the definitions of the abbreviations it uses, and its HTML."""
+        text = tidy_markdown(self._markdown(path))
+        if not path.startswith("includes/"):
+            defined = self.abbreviations.definitions(text)
+            text = text + "\n" + defined if defined else text
+        body = self._html(path)
+        return Page(path, text, finish_html(body, self.abbreviations.used(text)) if body is not None else None)
+
+
+MIN_ITEMS_PER_PROCESS = 200
+"""Below this many items per process, forking costs more than it saves."""
+
+_WORK: dict[str, Callable[[Any], Any]] = {}
+"""The function :func:`in_processes` applies, set before the workers fork (they inherit it)."""
+
+
+def _apply_share(share: list[Any]) -> list[Any]:
+    return [_WORK["func"](item) for item in share]
+
+
+def in_processes(func: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
+    """``[func(item) for item in items]``, computed by ``jobs`` processes (the others forked: ``func`` and what
+    it reads are inherited, never pickled; results are pickled back). Same result for any ``jobs``."""
+    jobs = max(1, min(jobs, len(items) // MIN_ITEMS_PER_PROCESS))
+    if jobs < 2:
+        return [func(item) for item in items]
+    shares = [items[k::jobs] for k in range(jobs)]
+    _WORK["func"] = func
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
+            others = pool.map_async(_apply_share, shares[1:])
+            results = [[func(item) for item in shares[0]], *others.get()]
+    finally:
+        _WORK.clear()
+    merged: list[R] = [None] * len(items)  # type: ignore[list-item]
+    for k, share_results in enumerate(results):
+        merged[k::jobs] = share_results
+    return merged
