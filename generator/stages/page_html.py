@@ -15,6 +15,7 @@ extensions add to a page, with their rules:
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -61,10 +62,9 @@ def html_environment(loader: jinja2.BaseLoader, filters: dict[str, Any], globals
     return env
 
 
-_TAG = re.compile(r"(<[^>]*>)")
-_TAG_NAME = re.compile(r"</?([a-zA-Z0-9]+)")
-_VERBATIM = frozenset({"code", "pre", "script"})
-"""Elements whose text abbreviations leave alone (Python-Markdown keeps code as atomic text, scripts stashed)."""
+_SKIPPED = r"<(code|pre|script)\b.*?</\2>|<[^>]*>|&#?\w+;"
+"""What abbreviations leave alone: code and scripts (Python-Markdown keeps code as atomic text and stashes raw
+HTML), tags, and character references (one character of the text, never part of a word)."""
 
 
 def apply_abbreviations(body: str, expansions: dict[str, str]) -> str:
@@ -72,29 +72,28 @@ def apply_abbreviations(body: str, expansions: dict[str, str]) -> str:
     if not expansions:
         return body
     escaped = {html.escape(a, quote=False): title for a, title in expansions.items()}
-    pattern = re.compile(r"(&#?\w+;)|\b(?:" + "|".join(re.escape(a) for a in sorted(escaped, key=len, reverse=True)) + r")\b")
+    words = "|".join(re.escape(a) for a in sorted(escaped, key=len, reverse=True))
+    pattern = re.compile(rf"({_SKIPPED})|\b(?:{words})\b", re.S)
 
     def wrap(match: re.Match[str]) -> str:
-        if match.group(1):  # a character reference is one character of the text, never part of a word
+        if match.group(1):
             return match.group(1)
         return f'<abbr title="{html.escape(escaped[match.group(0)])}">{match.group(0)}</abbr>'
 
-    parts = _TAG.split(body)
-    verbatim = 0
-    for i, part in enumerate(parts):
-        if i % 2:
-            name = _TAG_NAME.match(part)
-            if name and name.group(1).lower() in _VERBATIM:
-                verbatim += -1 if part.startswith("</") else 1
-        elif part and not verbatim:
-            parts[i] = pattern.sub(wrap, part)
-    return "".join(parts)
+    return pattern.sub(wrap, body)
 
 
 _HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.S)
 _ID = re.compile(r"""\sid="([^"]*)\"""")
 PERMALINK = '<a class="headerlink" href="#{id}" title="Permanent link">&para;</a>'
 """What ``toc``'s ``permalink: true`` appends to each heading."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_and_slug(inner: str) -> tuple[str, str]:
+    """A heading's text (HTML) and the slug ``toc`` makes of it (most headings recur on every page)."""
+    name = strip_tags(inner)
+    return name, slugify(html.unescape(name), "-")
 
 
 def anchor_headings(body: str) -> tuple[str, tuple[TocEntry, ...]]:
@@ -105,12 +104,12 @@ def anchor_headings(body: str) -> tuple[str, tuple[TocEntry, ...]]:
 
     def anchor(match: re.Match[str]) -> str:
         level, attrs, inner = match.group(1), match.group(2), match.group(3).strip()
-        name = strip_tags(inner)
+        name, slug = _name_and_slug(inner)
         given = _ID.search(attrs)
         if given:
             anchor_id = html.unescape(given.group(1))
         else:
-            anchor_id = unique(slugify(html.unescape(name), "-"), used, counters)
+            anchor_id = unique(slug, used, counters)
             attrs = f'{attrs} id="{html.escape(anchor_id)}"'
         toc.append(TocEntry(int(level), anchor_id, name))
         return f"<h{level}{attrs}>{inner}{PERMALINK.format(id=html.escape(anchor_id))}</h{level}>"
