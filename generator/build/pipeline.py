@@ -22,9 +22,9 @@ from pathlib import Path
 from ..findings import Finding, GlossaryError
 from ..project import CONTENT_DIR, SITE_MARKER, project_folders, site_dir_of
 from ..stages.check import checked_glossary
-from ..stages.link import link_glossary
+from ..stages.link import Links, link_glossary
 from ..stages.page_html import HtmlBody
-from ..stages.render import render_pages
+from ..stages.render import Page, render_html_bodies, render_pages
 from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
 from . import export, redirects, sanitize
@@ -63,14 +63,14 @@ class GenerateResult:
     timings: Timings
     up_to_date: bool = False
     """True when a build found the site already built from the same inputs and left it as it was."""
+    links: Links | None = None
+    pages: list[Page] = field(default_factory=list)
     html_bodies: dict[str, HtmlBody] = field(default_factory=dict)
-    """The HTML bodies of the pages rendered as HTML too, by path under ``content/`` (``generate(html=True)``)."""
+    """The HTML bodies of the pages a build rendered as HTML too, by path under ``content/``."""
 
 
-def generate(root: Path, timings: Timings | None = None, html: bool = False, jobs: int = 1) -> GenerateResult:
+def generate(root: Path, timings: Timings | None = None, jobs: int = 1) -> GenerateResult:
     """Check the data, then write the generated pages; raises :class:`GlossaryError` on findings.
-
-    With ``html``, the term pages are rendered as HTML too (for :class:`.prerendered.PrerenderedPages`);
     ``jobs`` processes render the pages (the same pages for any number)."""
     root = Path(root)
     timings = timings or Timings()
@@ -79,10 +79,10 @@ def generate(root: Path, timings: Timings | None = None, html: bool = False, job
     with timings.stage("link"):
         links = link_glossary(glossary)
     with timings.stage("render"):
-        pages = render_pages(glossary, links, html=html, jobs=jobs)
+        pages = render_pages(glossary, links, jobs=jobs)
     with timings.stage("write"):
         stats = write_pages(root / CONTENT_DIR, pages)
-    return GenerateResult(glossary, stats, timings, html_bodies={p.path: p.html for p in pages if p.html})
+    return GenerateResult(glossary, stats, timings, links=links, pages=pages)
 
 
 def source_date_epoch(root: Path) -> None:
@@ -160,7 +160,7 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
         raise GlossaryError(problems)
     progress("checking and generating pages")
     workers = jobs or os.cpu_count() or 1
-    result = generate(root, html=not markdown_only, jobs=workers)
+    result = generate(root, jobs=workers)
     timings = result.timings
     with timings.stage("up-to-date check"):
         digest = inputs_digest(root, markdown_only)
@@ -171,6 +171,10 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
         return result
     tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
+    if not markdown_only:
+        with timings.stage("render html"):
+            assert result.links is not None
+            result.html_bodies = render_html_bodies(result.glossary, result.links, result.pages, workers)
     progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
     with _signals_as_interrupts():
         try:

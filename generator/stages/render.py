@@ -81,11 +81,10 @@ def tidy_markdown(text: str) -> str:
 
 @dataclass(frozen=True)
 class Page:
-    """A generated page: path under content/, its Markdown and, for pages rendered as HTML too, its body."""
+    """A generated page: path under content/ and its Markdown."""
 
     path: str
     text: str
-    html: HtmlBody | None = None
 
 
 def environment() -> jinja2.Environment:
@@ -178,15 +177,22 @@ class AbbreviationIndex:
         return "".join(f"*[{a}]: {escape_attr(self.expansions[a])}\n" for a in self.used_in(text))
 
 
-def render_pages(g: Glossary, links: Links, html: bool = False, jobs: int = 1) -> list[Page]:
-    """Every generated page of the site, sorted by path; with ``html``, the pages of :data:`HTML_TWINS` and
-    the term pages carry their HTML body too. ``jobs`` processes share the term pages (the same pages for
-    any number: each page is a function of the data alone)."""
-    renderer = _Renderer(g, links, html)
+def render_pages(g: Glossary, links: Links, jobs: int = 1) -> list[Page]:
+    """Every generated page of the site, sorted by path. ``jobs`` processes share the pages (the same pages
+    for any number: each page is a function of the data alone)."""
+    renderer = _Renderer(g, links)
     paths = [*SINGLE_PAGES, *(f"terms/{tid}.md" for tid in renderer.ctx["term_records"]),
              *(f"frameworks/{fid}.md" for fid in renderer.ctx["framework_records"]),
              *(f"chapters/{chapter.id}.md" for chapter in g.chapters)]
     return sorted(in_processes(renderer.page, paths, jobs), key=lambda p: p.path)
+
+
+def render_html_bodies(g: Glossary, links: Links, pages: list[Page], jobs: int = 1) -> dict[str, HtmlBody]:
+    """The HTML bodies of the ``pages`` (from :func:`render_pages`) that have an HTML twin: the term pages
+    and :data:`HTML_TWINS`, by path. ``jobs`` processes share them (the same bodies for any number)."""
+    renderer = _Renderer(g, links, html=True)
+    twins = [page for page in pages if renderer.has_html(page.path)]
+    return dict(zip((p.path for p in twins), in_processes(renderer.body, twins, jobs), strict=True))
 
 
 SINGLE_PAGES = {
@@ -203,7 +209,7 @@ HTML_TWINS = {"glossary/index.md": "az.html.j2"}
 class _Renderer:
     """Renders any generated page by its path, as Markdown and, with ``html``, as HTML where it has a twin."""
 
-    def __init__(self, g: Glossary, links: Links, html: bool):
+    def __init__(self, g: Glossary, links: Links, html: bool = False):
         self.env = environment()
         self.ctx = _context(g, links)
         self.chapters = {chapter.id: chapter for chapter in g.chapters}
@@ -230,6 +236,10 @@ class _Renderer:
             return self.env.get_template("framework.md.j2").render(self.ctx, fw=record.model, record=record)
         return self.env.get_template("chapter.md.j2").render(self.ctx, chapter=self.chapters[item])
 
+    def has_html(self, path: str) -> bool:
+        """Whether the page at ``path`` has an HTML twin."""
+        return path in HTML_TWINS or path.startswith("terms/")
+
     def _html(self, path: str) -> str | None:
         if self.html_env is None:
             return None
@@ -242,13 +252,18 @@ class _Renderer:
         return None
 
     def page(self, path: str) -> Page:
-        """The page at ``path``: tidied Markdown with the definitions of the abbreviations it uses, and its HTML."""
+        """The page at ``path``: tidied Markdown with the definitions of the abbreviations it uses."""
         text = tidy_markdown(self._markdown(path))
         if not path.startswith("includes/"):
             defined = self.abbreviations.definitions(text)
             text = text + "\n" + defined if defined else text
-        body = self._html(path)
-        return Page(path, text, finish_html(body, self.abbreviations.used(text)) if body is not None else None)
+        return Page(path, text)
+
+    def body(self, page: Page) -> HtmlBody:
+        """The HTML body of ``page`` (one that :meth:`has_html`), with the abbreviations its Markdown defines."""
+        body = self._html(page.path)
+        assert body is not None
+        return finish_html(body, self.abbreviations.used(page.text))
 
 
 MIN_ITEMS_PER_PROCESS = 200
