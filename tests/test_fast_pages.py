@@ -20,12 +20,12 @@ import pytest
 
 from generator.build import prerendered
 from generator.build.pipeline import build_site
+from generator.stages import render
 from generator.stages.markdown_html import block_html, inline_html
 from generator.stages.page_html import anchor_headings, apply_abbreviations, finish_html
-from generator.stages import render
 from generator.stages.render import HTML_TWINS, in_processes
 
-from .conftest import REPO, make_project
+from .conftest import REPO
 
 
 class _PageSummary(HTMLParser):

@@ -22,9 +22,8 @@ import re
 from collections.abc import Callable
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
 
 from .link import GENERATED_LINK, PREVIEW_ATTRIBUTES, term_url
 
