@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from generator.build.pipeline import build_site
 from generator.build.sanitize import clean_article
 from generator.commands.main import main
+from generator.model.records import ELEMENT_TITLES
 from generator.stages.link import Linker, strip_links, term_url
 from generator.stages.load import parse_text
 from generator.stages.validate import load_glossary
@@ -251,8 +252,13 @@ def test_every_internal_link_and_anchor_resolves(tmp_path: Path) -> None:
         ids = pages[f"frameworks/{fw.id}/index.html"].ids
         anchors = [lv.id for lv in (fw.scale.levels if fw.scale else [])] + [t.id for t in fw.thresholds]
         missing += [f"frameworks/{fw.id}/#{a}" for a in anchors if a not in ids]
+        if fw.elements:  # the framework's section and its cell for each element of the matrix
+            missing += [] if "elements" in ids else [f"frameworks/{fw.id}/#elements"]
+            cells = pages["frameworks/elements/index.html"].ids
+            missing += [f"frameworks/elements/#{k}--{fw.id}" for k in ELEMENT_TITLES if f"{k}--{fw.id}" not in cells]
     missing += [f"references/#{r}" for r in glossary.references if r not in pages["references/index.html"].ids]
-    for required in ("index.html", "glossary/index.html", "frameworks/compare/index.html", "search/search_index.json",
+    for required in ("index.html", "glossary/index.html", "frameworks/compare/index.html",
+                     "frameworks/elements/index.html", "search/search_index.json",
                      "glossary.json", "glossary.skos.ttl"):
         if not (site / required).exists():
             missing.append(required)

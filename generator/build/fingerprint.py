@@ -1,7 +1,6 @@
 """What a site build read, as one digest: a build whose inputs have not changed is not redone.
 
-The digest covers every file under ``data/`` and the hand-written files of ``content/`` (a generated
-page is a function of the data, the generator and the packages, all covered, and is not read again),
+The digest covers every file under ``data/`` and ``content/`` (the generated pages included),
 ``mkdocs.yml``, the generator's own code, templates and theme, the versions of the packages
 that shape the output, and the environment variables the build reads. A built site records it
 in its marker file; ``python -m generator build`` skips MkDocs and the post-build steps when the
@@ -16,16 +15,15 @@ from importlib import metadata
 from pathlib import Path
 
 from ..project import CONTENT_DIR, DATA_DIR, MKDOCS_YML
-from ..stages.write import read_manifest
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 """The generator package: its code, templates and theme are inputs of every build."""
 
 OUTPUT_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "markdown-it-py", "jinja2", "nh3",
-                   "rdflib", "pydantic", "pyyaml", "pyahocorasick")
+                   "rdflib", "pydantic", "pyyaml", "pyahocorasick", "sphobjinv")
 """The installed packages whose versions can change the built site."""
 
-ENVIRONMENT = ("GLOSSARY_SITE_URL", "SOURCE_DATE_EPOCH")
+ENVIRONMENT = ("GLOSSARY_SITE_URL", "GLOSSARY_REPO_URL", "SOURCE_DATE_EPOCH")
 """The environment variables a build reads."""
 
 INPUTS_PREFIX = "inputs sha256:"
@@ -46,13 +44,13 @@ def _version(package: str) -> str:
         return "-"
 
 
-def inputs_digest(root: Path, markdown_only: bool = False) -> str:
-    """The digest of everything a build of ``root`` reads (see the module's docstring); a ``markdown_only``
-    build (whose HTML differs in form from the default one's) has another."""
-    digest = hashlib.sha256(b"markdown-only\0" if markdown_only else b"")
-    generated = {root / CONTENT_DIR / rel for rel in read_manifest(root / CONTENT_DIR)}
-    content = [p for p in _files(root / CONTENT_DIR) if p not in generated]
-    files = [*_files(root / DATA_DIR), *content, root / MKDOCS_YML, *_files(PACKAGE_DIR)]
+def inputs_digest(root: Path, options: tuple[str, ...] = ()) -> str:
+    """The digest of everything a build of ``root`` reads (see the module's docstring), and the
+    build ``options`` that change the output (``offline``: the offline copy; ``markdown-only``: the
+    HTML of pages MkDocs converted, which differs in form)."""
+    digest = hashlib.sha256()
+    digest.update(f"options={','.join(options)}\0".encode())
+    files = [*_files(root / DATA_DIR), *_files(root / CONTENT_DIR), root / MKDOCS_YML, *_files(PACKAGE_DIR)]
     for file in files:
         name = file.relative_to(PACKAGE_DIR.parent if file.is_relative_to(PACKAGE_DIR) else root).as_posix()
         data = file.read_bytes() if file.is_file() else b""

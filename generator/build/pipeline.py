@@ -18,9 +18,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..findings import Finding, GlossaryError
 from ..project import CONTENT_DIR, SITE_MARKER, project_folders, site_dir_of
+from ..stages.address import release_problems
 from ..stages.check import checked_glossary
 from ..stages.link import Links, link_glossary
 from ..stages.page_html import HtmlBody
@@ -29,7 +31,9 @@ from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
 from . import export, redirects, sanitize
 from .fingerprint import inputs_digest, marker_text, recorded_digest
+from .history import history
 from .mkdocs import mkdocs_build
+from .offline import OFFLINE_ZIP, write_offline_zip
 from .steps import PostBuildStep, PreparedStep, prepared_in_background, worker_count
 
 POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (sanitize.STEP, export.STEP, redirects.STEP)
@@ -65,6 +69,7 @@ class GenerateResult:
     """True when a build found the site already built from the same inputs and left it as it was."""
     links: Links | None = None
     pages: list[Page] = field(default_factory=list)
+    history: Any = None
     html_bodies: dict[str, HtmlBody] = field(default_factory=dict)
     """The HTML bodies of the pages a build rendered as HTML too, by path under ``content/``."""
 
@@ -78,11 +83,13 @@ def generate(root: Path, timings: Timings | None = None, jobs: int = 1) -> Gener
         glossary = checked_glossary(root)
     with timings.stage("link"):
         links = link_glossary(glossary)
+    with timings.stage("history"):
+        changes = history(glossary)
     with timings.stage("render"):
-        pages = render_pages(glossary, links, jobs=jobs)
+        pages = render_pages(glossary, links, changes, jobs=jobs)
     with timings.stage("write"):
         stats = write_pages(root / CONTENT_DIR, pages)
-    return GenerateResult(glossary, stats, timings, links=links, pages=pages)
+    return GenerateResult(glossary, stats, timings, links=links, pages=pages, history=changes)
 
 
 def source_date_epoch(root: Path) -> None:
@@ -143,7 +150,8 @@ def _swap_in(tmp: Path, site: Path) -> None:
 
 
 def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, jobs: int | None = None,
-               force: bool = False, markdown_only: bool = False) -> GenerateResult:
+               force: bool = False, release: bool = False, offline: bool = False,
+               markdown_only: bool = False) -> GenerateResult:
     """Generate, then build the site atomically: the previous site stays until the new one is complete.
 
     When the site was built from exactly the same inputs (:mod:`.fingerprint`) and ``force`` is
@@ -151,7 +159,9 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
     number of cores) share the steps that parallelize; the output is the same for any number.
     Term pages reach MkDocs as the generator's HTML (:mod:`.prerendered`) unless ``markdown_only``,
     which has MkDocs convert every page's Markdown, as other engines do (same text, anchors and links).
-    The result's timings include the MkDocs and post-build stages."""
+    The result's timings include the MkDocs and post-build stages. A ``release`` build refuses a
+    placeholder address (see :func:`generator.stages.address.release_problems`); ``offline`` also
+    writes the offline copy into the site (:data:`generator.build.offline.OFFLINE_ZIP`)."""
     root = Path(root).resolve()
     source_date_epoch(root)
     site = site_dir_of(root)
@@ -161,9 +171,13 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
     progress("checking and generating pages")
     workers = jobs or os.cpu_count() or 1
     result = generate(root, jobs=workers)
+    glossary = result.glossary
+    if release and (problems := release_problems(glossary.site, glossary.site_record.doc if glossary.site_record else None)):
+        raise GlossaryError(problems)
     timings = result.timings
     with timings.stage("up-to-date check"):
-        digest = inputs_digest(root, markdown_only)
+        options = (*(["offline"] if offline else []), *(["markdown-only"] if markdown_only else []))
+        digest = inputs_digest(root, options=options)
         if not force and (site / "index.html").is_file() and recorded_digest(site / SITE_MARKER) == digest:
             result.up_to_date = True
     if result.up_to_date:
@@ -174,14 +188,16 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
     if not markdown_only:
         with timings.stage("render html"):
             assert result.links is not None
-            result.html_bodies = render_html_bodies(result.glossary, result.links, result.pages, workers)
+            result.html_bodies = render_html_bodies(glossary, result.links, result.pages, result.history, workers)
     progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
     with _signals_as_interrupts():
         try:
-            with (prepared_in_background(POST_BUILD_STEPS, result.glossary, workers) as prepared,
+            with (prepared_in_background(POST_BUILD_STEPS, glossary, workers) as prepared,
                   sanitize.sanitizing_as_built(workers) as sanitizer):
                 with timings.stage("mkdocs"):
-                    mkdocs_build(root, tmp, progress=progress, jobs=workers, prerendered=result.html_bodies,
+                    mkdocs_build(root, tmp, progress=progress, jobs=workers,
+                                 site_url=glossary.site.url if glossary.site else None,
+                                 prerendered=result.html_bodies,
                                  plugins={"glossary-sanitize": sanitizer} if sanitizer else {})
                 with timings.stage("post-build:sanitize"):
                     sanitized = sanitizer.finish() if sanitizer else frozenset()
@@ -189,9 +205,13 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
                     for step in POST_BUILD_STEPS:
                         with timings.stage(f"post-build:{step.name}"):
                             if isinstance(step, PreparedStep):
-                                step.run(result.glossary, tmp, prepared.get(step.name))
+                                step.run(glossary, tmp, prepared.get(step.name))
                             else:
-                                step.run(result.glossary, tmp)
+                                step.run(glossary, tmp)
+                    if offline:
+                        progress("building the offline copy")
+                        with timings.stage("offline copy"):
+                            write_offline_zip(root, glossary, tmp / OFFLINE_ZIP, POST_BUILD_STEPS)
             (tmp / SITE_MARKER).write_text(marker_text(digest), encoding="utf-8")
             _swap_in(tmp, site)
         finally:

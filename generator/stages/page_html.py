@@ -53,7 +53,8 @@ class HtmlBody:
 
 def html_environment(loader: jinja2.BaseLoader, filters: dict[str, Any], globals_: dict[str, Any]) -> jinja2.Environment:
     """The environment of the HTML templates: autoescaped, with linked Markdown rendered by markdown-it."""
-    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True, auto_reload=False,
+    env = jinja2.Environment(loader=loader, extensions=["jinja2.ext.do"], undefined=jinja2.StrictUndefined,
+                             autoescape=True, auto_reload=False,
                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(filters)
     env.filters.update(markdown=lambda text: Markup(block_html(text).rstrip("\n")),

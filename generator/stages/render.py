@@ -19,8 +19,10 @@ from typing import Any, TypeVar
 
 import jinja2
 
-from ..project import GENERATED_MARK
-from .link import Links, whole_word_matches
+from ..model.records import ELEMENT_TITLES
+from ..project import GENERATED_MARK, LAYOUT
+from .cite import bibtex_entry
+from .link import EXPLICIT, Links, whole_word_matches
 from .page_html import HtmlBody, finish_html, html_environment
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .validate import Glossary
@@ -52,6 +54,15 @@ def yaml_string(value: Any) -> str:
     import json
 
     return json.dumps(str(value), ensure_ascii=False)
+
+
+def unlinked(text: str, terms: dict[str, Any]) -> str:
+    """Inline Markdown with each explicit link ``[[id|label]]`` replaced by its label (or the term's title)."""
+    def label(match: re.Match[str]) -> str:
+        tid = match.group(1).strip()
+        return match.group(2) or (terms[tid].title if tid in terms else tid)
+
+    return EXPLICIT.sub(label, text)
 
 
 def initial(title: str) -> str:
@@ -91,6 +102,7 @@ def environment() -> jinja2.Environment:
     """The Jinja environment all templates share."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        extensions=["jinja2.ext.do"],
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         auto_reload=False,  # one environment per generation: templates are read once
@@ -99,21 +111,24 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, yaml=yaml_string)
-    env.globals.update(generated_mark=GENERATED_MARK, initial=initial)
+    env.globals.update(generated_mark=GENERATED_MARK, initial=initial, bibtex_entry=bibtex_entry)
     return env
 
 
-def _context(g: Glossary, links: Links) -> dict[str, Any]:
+def _context(g: Glossary, links: Links, history: Any = None) -> dict[str, Any]:
     assert g.site is not None
     terms = g.terms
     frameworks = g.frameworks
     return {
         "site": g.site,
+        "base_url": g.site.url.rstrip("/") + "/",
+        "history": history,
         "glossary": g,
         "terms": terms,
         "frameworks": frameworks,
         "references": g.references,
         "chapters": g.chapters,
+        "chapters_file": LAYOUT["chapters"],
         "links": links,
         "term_records": {r.model.id: r for r in sorted(g.term_records, key=lambda r: r.model.id)},
         "framework_records": {r.model.id: r for r in sorted(g.framework_records, key=lambda r: r.model.id)},
@@ -126,6 +141,9 @@ def _context(g: Glossary, links: Links) -> dict[str, Any]:
         "timeline_svg": timeline_svg(list(frameworks.values())),
         "comparison_svg": comparison_svg(list(frameworks.values()), g.crosswalk),
         "ladder_svg": ladder_svg,
+        "element_titles": ELEMENT_TITLES,
+        "unlinked": lambda text: unlinked(text, terms),
+        "stating_frameworks": [fw for fw in frameworks.values() if fw.elements],
     }
 
 
@@ -177,20 +195,24 @@ class AbbreviationIndex:
         return "".join(f"*[{a}]: {escape_attr(self.expansions[a])}\n" for a in self.used_in(text))
 
 
-def render_pages(g: Glossary, links: Links, jobs: int = 1) -> list[Page]:
-    """Every generated page of the site, sorted by path. ``jobs`` processes share the pages (the same pages
-    for any number: each page is a function of the data alone)."""
-    renderer = _Renderer(g, links)
-    paths = [*SINGLE_PAGES, *(f"terms/{tid}.md" for tid in renderer.ctx["term_records"]),
+def render_pages(g: Glossary, links: Links, history: Any = None, jobs: int = 1) -> list[Page]:
+    """Every generated page of the site, sorted by path. ``history`` (a
+    :class:`generator.build.history.History`) adds the What changed page and each term's last change.
+    ``jobs`` processes share the pages (the same pages for any number: each is a function of the data)."""
+    renderer = _Renderer(g, links, history)
+    singles = [path for path in SINGLE_PAGES if path != CHANGES_PAGE or history is not None]
+    paths = [*singles, *(f"terms/{tid}.md" for tid in renderer.ctx["term_records"]),
              *(f"frameworks/{fid}.md" for fid in renderer.ctx["framework_records"]),
              *(f"chapters/{chapter.id}.md" for chapter in g.chapters)]
     return sorted(in_processes(renderer.page, paths, jobs), key=lambda p: p.path)
 
 
-def render_html_bodies(g: Glossary, links: Links, pages: list[Page], jobs: int = 1) -> dict[str, HtmlBody]:
-    """The HTML bodies of the ``pages`` (from :func:`render_pages`) that have an HTML twin: the term pages
-    and :data:`HTML_TWINS`, by path. ``jobs`` processes share them (the same bodies for any number)."""
-    renderer = _Renderer(g, links, html=True)
+def render_html_bodies(g: Glossary, links: Links, pages: list[Page], history: Any = None,
+                       jobs: int = 1) -> dict[str, HtmlBody]:
+    """The HTML bodies of the ``pages`` (from :func:`render_pages`, with the same ``history``) that have an
+    HTML twin: the term pages and :data:`HTML_TWINS`, by path. ``jobs`` processes share them (the same
+    bodies for any number)."""
+    renderer = _Renderer(g, links, history, html=True)
     twins = [page for page in pages if renderer.has_html(page.path)]
     return dict(zip((p.path for p in twins), in_processes(renderer.body, twins, jobs), strict=True))
 
@@ -198,9 +220,13 @@ def render_html_bodies(g: Glossary, links: Links, pages: list[Page], jobs: int =
 SINGLE_PAGES = {
     "index.md": "home.md.j2", "glossary/index.md": "az.md.j2", "references/index.md": "references.md.j2",
     "frameworks/index.md": "frameworks.md.j2", "frameworks/compare.md": "compare.md.j2",
-    "chapters/index.md": "chapters.md.j2", "includes/abbreviations.md": "abbreviations.md.j2",
+    "frameworks/elements.md": "elements.md.j2", "chapters/index.md": "chapters.md.j2",
+    "includes/abbreviations.md": "abbreviations.md.j2", "changes.md": "changes.md.j2",
 }
 """The pages of which there is one, and their templates; the others are one per term, framework and chapter."""
+
+CHANGES_PAGE = "changes.md"
+"""The What changed page, rendered only with a history."""
 
 HTML_TWINS = {"glossary/index.md": "az.html.j2"}
 """Pages besides the term pages (``term.html.j2``) that have an HTML twin of their Markdown template."""
@@ -209,9 +235,9 @@ HTML_TWINS = {"glossary/index.md": "az.html.j2"}
 class _Renderer:
     """Renders any generated page by its path, as Markdown and, with ``html``, as HTML where it has a twin."""
 
-    def __init__(self, g: Glossary, links: Links, html: bool = False):
+    def __init__(self, g: Glossary, links: Links, history: Any = None, html: bool = False):
         self.env = environment()
-        self.ctx = _context(g, links)
+        self.ctx = _context(g, links, history)
         self.chapters = {chapter.id: chapter for chapter in g.chapters}
         self.abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
         self.html_env = html_environment(self.env.loader, {"yaml": yaml_string}, self.env.globals) if html else None  # type: ignore[arg-type]
