@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ def _prepare_in_worker(step: PreparedStep[T], glossary: Any) -> tuple[Callable[[
     receive, send = context.Pipe(duplex=False)
 
     def work() -> None:
+        quiet_worker()
         try:
             send.send((True, step.prepare(glossary)))
         except BaseException:  # the build's process computes it again and reports the error itself
@@ -117,3 +119,13 @@ def worker_count(jobs: int) -> Iterator[None]:
         yield
     finally:
         WORKERS.reset(token)
+
+
+def quiet_worker() -> None:
+    """Set up a forked worker process: interruption is the build's own process's business.
+
+    The worker ignores SIGINT (the build's process receives it and stops the pool) and ends
+    quietly on SIGTERM (how a pool stops its workers), instead of the build's handler, which
+    turns signals into KeyboardInterrupt tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import signal
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -303,6 +304,12 @@ def _apply_share(share: list[Any]) -> list[Any]:
     return [_WORK["func"](item) for item in share]
 
 
+def _quiet_worker() -> None:
+    """A forked renderer leaves interruption to the build's process (as ``build.steps.quiet_worker``, a layer up)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def in_processes(func: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
     """``[func(item) for item in items]``, computed by ``jobs`` processes (the others forked: ``func`` and what
     it reads are inherited, never pickled; results are pickled back). Same result for any ``jobs``."""
@@ -312,7 +319,7 @@ def in_processes(func: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
     shares = [items[k::jobs] for k in range(jobs)]
     _WORK["func"] = func
     try:
-        with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs - 1, initializer=_quiet_worker) as pool:
             others = pool.map_async(_apply_share, shares[1:])
             results = [[func(item) for item in shares[0]], *others.get()]
     finally:
