@@ -74,4 +74,5 @@ def test_addresses_list_every_record_once_with_its_owner() -> None:
     assert {a.owner.id for a in by_kind["term"]} == set(g.terms)
     assert len(by_kind["page"]) == len(urls.FIXED_PAGES)
     assert {a.url for a in found if a.permanent} == permalinks(g)
-    assert all(not a.permanent for a in by_kind.get("version", []) + by_kind.get("heading", []))
+    assert all(not a.permanent for a in by_kind.get("heading", []))
+    assert all(a.permanent and a.anchor == urls.version_anchor(a.owner.version) for a in by_kind["version"])
