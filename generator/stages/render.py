@@ -20,9 +20,11 @@ import jinja2
 from ..project import GENERATED_MARK
 from .link import Links, whole_word_matches
 from .pictures import comparison_svg, ladder_svg, timeline_svg
+from .search import search_index
 from .validate import Glossary
 
 TEMPLATES = Path(__file__).parent / "templates"
+SEARCH_INDEX = "assets/search-index.json"  # read by content/assets/search.js, beside it
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 
@@ -190,7 +192,7 @@ def render_pages(g: Glossary, links: Links) -> list[Page]:
     for chapter in g.chapters:
         pages.append(Page(f"chapters/{chapter.id}.md", chapter_template.render(ctx, chapter=chapter)))
     abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
-    finished = []
+    finished = [Page(SEARCH_INDEX, search_index(g))]
     for page in pages:
         text = tidy_markdown(page.text)
         if not page.path.startswith("includes/"):
