@@ -205,16 +205,25 @@
       if (ticket !== pending) return;
       var hits = search(ms, query);
       list.textContent = "";
-      if (!hits.length) return showSuggestions(query);
-      meta.textContent = hits.length === 1 ? "1 matching entry" : hits.length + (hits.length === MAX_RESULTS ? "+" : "") + " matching entries";
-      hits.forEach(function (h) { list.append(renderItem(state.docs[h.id], h.score)); });
+      if (!hits.length) showSuggestions(query);
+      else {
+        meta.textContent = hits.length === 1 ? "1 matching entry" : hits.length + (hits.length === MAX_RESULTS ? "+" : "") + " matching entries";
+        hits.forEach(function (h) { list.append(renderItem(state.docs[h.id], h.score)); });
+      }
+      meta.dataset.query = query;  // what the shown results answer (for tests and the benchmark)
     }).catch(function (err) {
       meta.textContent = "Search is unavailable: " + err.message;
     });
   }
 
-  function open() { if (toggle) toggle.checked = true; engine(); }
-  function close() { if (toggle) toggle.checked = false; input.blur(); }
+  /** Open or close the dialog through Material's toggle, telling its listeners (scroll lock on phones). */
+  function setOpen(on) {
+    if (!toggle || toggle.checked === on) return;
+    toggle.checked = on;
+    toggle.dispatchEvent(new Event("change"));
+  }
+  function open() { setOpen(true); engine(); }
+  function close() { setOpen(false); input.blur(); }
 
   input.addEventListener("input", update);
   input.addEventListener("focus", open);
