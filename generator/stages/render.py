@@ -9,6 +9,7 @@ filters below, or as linked Markdown from the link stage for fields that are Mar
 
 from __future__ import annotations
 
+import html
 import re
 import string
 from dataclasses import dataclass
@@ -42,6 +43,11 @@ def escape_cell(value: Any) -> str:
 def escape_attr(value: Any) -> str:
     """Text for a double-quoted attribute or link title."""
     return str(value).replace("\\", "").replace('"', "'").replace("\n", " ")
+
+
+def escape_html(value: Any) -> str:
+    """Text for an HTML element or a double-quoted attribute in a raw HTML block (&, <, >, quotes)."""
+    return html.escape(str(value), quote=True)
 
 
 def yaml_string(value: Any) -> str:
@@ -94,7 +100,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, yaml=yaml_string)
+    env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, yaml=yaml_string, html=escape_html)
     env.globals.update(generated_mark=GENERATED_MARK, initial=initial)
     return env
 
@@ -116,6 +122,10 @@ def _context(g: Glossary, links: Links) -> dict[str, Any]:
         "terms_by_letter": _by_letter(terms.values()),
         "framework_of_term": {fw.term: fw for fw in frameworks.values() if fw.term},
         "central_terms": _most_referenced(terms, links, 8),
+        "basics": _basics(g, 8),
+        "terms_used_by": (used := _terms_used_by(g, links)),
+        "frameworks_using": _frameworks_using(used),
+        "category_counts": _category_counts(terms.values()),
         "crosswalk": g.crosswalk,
         "crosswalk_record": g.crosswalk_record,
         "level_of": {f"{fw.id}/{lv.id}": (fw, lv) for fw in frameworks.values() for lv in (fw.scale.levels if fw.scale else [])},
@@ -129,6 +139,43 @@ def _most_referenced(terms: dict[str, Any], links: Links, count: int) -> list[An
     """The ``count`` terms that most other entries link to (ties by title), for the home page."""
     ranked = sorted(links.referenced_by, key=lambda t: (-len(links.referenced_by[t]), terms[t].title.casefold()))
     return [terms[tid] for tid in ranked[:count]]
+
+
+def _basics(g: Glossary, count: int) -> list[Any]:
+    """A newcomer's path: the first ``count`` terms the course chapters introduce, in chapter and
+    section order, leaving out organisations."""
+    path: list[str] = []
+    for chapter in sorted(g.chapters, key=lambda c: c.number):
+        for section in chapter.sections:
+            path.extend(t for t in section.introduces if g.terms[t].category != "organisation")
+    return [g.terms[t] for t in list(dict.fromkeys(path))[:count]]
+
+
+def _terms_used_by(g: Glossary, links: Links) -> dict[str, list[Any]]:
+    """For each framework, the terms its page links to and the term that names it, by title."""
+    used: dict[str, set[str]] = {fid: ({fw.term} if fw.term else set()) for fid, fw in g.frameworks.items()}
+    for tid, sources in links.referenced_by.items():
+        for kind, rid in sources:
+            if kind == "framework" and rid in used:
+                used[rid].add(tid)
+    return {fid: sorted((g.terms[t] for t in tids), key=lambda t: (t.title.casefold(), t.id)) for fid, tids in used.items()}
+
+
+def _frameworks_using(used: dict[str, list[Any]]) -> dict[str, list[str]]:
+    """For each term, the ids of the frameworks that use it (see :func:`_terms_used_by`)."""
+    out: dict[str, list[str]] = {}
+    for fid, terms in sorted(used.items()):
+        for t in terms:
+            out.setdefault(t.id, []).append(fid)
+    return out
+
+
+def _category_counts(terms: Any) -> dict[str, int]:
+    """How many terms each category holds, by category name."""
+    counts: dict[str, int] = {}
+    for t in terms:
+        counts[t.category] = counts.get(t.category, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def _by_letter(terms: Any) -> dict[str, list[Any]]:
