@@ -11,7 +11,6 @@ import pytest
 from generator.build.pipeline import generate
 from generator.stages.validate import load_glossary
 from tests.conftest import REPO, make_project
-from tests.test_browser import browser, page, site_url  # noqa: F401  (fixtures)
 
 PAGE_KINDS = {
     "home": "",
@@ -144,6 +143,9 @@ def test_every_page_kind_has_no_serious_accessibility_violations(browser, site_u
         pg.locator("label.md-header__button[for='__search']").click()
     pg.locator("input.md-search__input").fill("asl 3")
     pg.wait_for_selector(".md-search-result__item")
+    pg.wait_for_function("['.md-search__inner', '.md-search__output'].every("
+                         "s => getComputedStyle(document.querySelector(s)).opacity === '1')")  # Material fades it in
+    pg.wait_for_timeout(300)
     violations = Axe().run(pg).response["violations"]
     serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")]
     if serious:

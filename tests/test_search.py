@@ -18,8 +18,7 @@ from benchmarks.bench import _misspell
 from benchmarks.synth import synth
 from generator.stages.search import KINDS, search_index
 from generator.stages.validate import load_glossary
-from tests.conftest import REPO, free_port, make_project
-from tests.test_browser import _build, _serve, browser, page, site_url  # noqa: F401  (fixtures)
+from tests.conftest import REPO, _build, _serve, free_port, make_project
 
 
 def _results(pg, query: str, typed: bool = True) -> list[str]:  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..project import GENERATED_MARK
 from .validate import Glossary
 
 # Kinds of documents, by rank of the results the script shows first; the script holds the same letters.
@@ -102,5 +103,5 @@ def search_index(g: Glossary) -> str:
     rank = list(KINDS)
     docs = term_documents(g) + framework_documents(g) + chapter_documents(g) + reference_documents(g) + page_documents()
     docs.sort(key=lambda d: (rank.index(d[0]), d[1]))
-    body = {"version": 1, "kinds": KINDS, "docs": docs}
+    body = {"generated": GENERATED_MARK, "version": 1, "kinds": KINDS, "docs": docs}  # the mark: write.py
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
