@@ -11,6 +11,7 @@ from pathlib import Path
 from ..findings import Finding, GlossaryError
 from ..project import CONTENT_DIR, MKDOCS_YML
 from ..stages.write import read_manifest
+from .parallel_pages import ParallelPages
 
 PROGRESS_MIN_PAGES = 200
 
@@ -35,11 +36,12 @@ class _Progress(logging.Handler):
 
 
 def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = False,
-                 progress: Callable[[str], None] | None = None) -> None:
+                 progress: Callable[[str], None] | None = None, jobs: int = 1) -> None:
     """Run the MkDocs build of ``root/mkdocs.yml`` into ``site_dir``; raises on failure or, if strict, on warnings.
 
     ``dirty`` rebuilds only pages whose Markdown is newer than their HTML (what the preview does
-    after an edit); MkDocs warns about dirty builds, so they are never strict."""
+    after an edit); MkDocs warns about dirty builds, so they are never strict. ``jobs`` processes render
+    the pages' Markdown (:mod:`.parallel_pages`); the output is the same for any number."""
     # MkDocs is imported on first use: `check` and `generate` never load it (it is slow to import).
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -58,6 +60,8 @@ def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = 
     try:
         os.chdir(root)  # pymdownx.snippets reads base_path relative to the working directory
         config = load_config(str(root / MKDOCS_YML), site_dir=str(site_dir), strict=strict and not dirty)
+        if jobs > 1 and not dirty:
+            config.plugins["glossary-parallel-pages"] = ParallelPages(jobs)  # type: ignore[assignment]
         build(config, dirty=dirty)
     except (SystemExit, Exception) as exc:  # MkDocs aborts with SystemExit, or raises many kinds
         findings = [_place_mkdocs_warning(root, m) for m in handler.messages]

@@ -27,8 +27,9 @@ from ..stages.render import render_pages
 from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
 from . import export, redirects, sanitize
+from .fingerprint import inputs_digest, marker_text, recorded_digest
 from .mkdocs import mkdocs_build
-from .steps import PostBuildStep
+from .steps import PostBuildStep, worker_count
 
 POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (sanitize.STEP, export.STEP, redirects.STEP)
 """What runs on a freshly built site before it is swapped in, in this order."""
@@ -59,6 +60,8 @@ class GenerateResult:
     glossary: Glossary
     stats: WriteStats
     timings: Timings
+    up_to_date: bool = False
+    """True when a build found the site already built from the same inputs and left it as it was."""
 
 
 def generate(root: Path, timings: Timings | None = None) -> GenerateResult:
@@ -133,8 +136,13 @@ def _swap_in(tmp: Path, site: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(root: Path, progress: Callable[[str], None] = lambda _: None) -> GenerateResult:
+def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, jobs: int | None = None,
+               force: bool = False) -> GenerateResult:
     """Generate, then build the site atomically: the previous site stays until the new one is complete.
+
+    When the site was built from exactly the same inputs (:mod:`.fingerprint`) and ``force`` is
+    false, MkDocs and the post-build steps are skipped. ``jobs`` worker processes (default: the
+    number of cores) share the steps that parallelize; the output is the same for any number.
     The result's timings include the MkDocs and post-build stages."""
     root = Path(root).resolve()
     source_date_epoch(root)
@@ -145,17 +153,26 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None) -> 
     progress("checking and generating pages")
     result = generate(root)
     timings = result.timings
+    with timings.stage("up-to-date check"):
+        digest = inputs_digest(root)
+        if not force and (site / "index.html").is_file() and recorded_digest(site / SITE_MARKER) == digest:
+            result.up_to_date = True
+    if result.up_to_date:
+        progress("the site is up to date: nothing it is built from has changed (--force rebuilds it)")
+        return result
     tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
     with _signals_as_interrupts():
         try:
+            workers = jobs or os.cpu_count() or 1
             with timings.stage("mkdocs"):
-                mkdocs_build(root, tmp, progress=progress)
-            with timings.stage("post-build"):
+                mkdocs_build(root, tmp, progress=progress, jobs=workers)
+            with worker_count(workers):
                 for step in POST_BUILD_STEPS:
-                    step.run(result.glossary, tmp)
-            (tmp / SITE_MARKER).write_text("built by python -m generator build\n", encoding="utf-8")
+                    with timings.stage(f"post-build:{step.name}"):
+                        step.run(result.glossary, tmp)
+            (tmp / SITE_MARKER).write_text(marker_text(digest), encoding="utf-8")
             _swap_in(tmp, site)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -14,13 +14,15 @@ checked to be JSON, and put back re-serialized with ``<``, ``>`` and ``&`` escap
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import nh3
 
-from .steps import Step
+from .steps import WORKERS, Step
 
 _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
 _JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -81,13 +83,30 @@ def sanitize_page(text: str) -> str:
     return _ARTICLE.sub(lambda m: m.group(1) + clean_article(m.group(2)) + m.group(3), text, count=1)
 
 
+def sanitize_file(page: Path) -> None:
+    """Sanitize one built page in place (rewritten only when cleaning changed it)."""
+    text = page.read_text(encoding="utf-8")
+    cleaned = sanitize_page(text)
+    if cleaned != text:
+        page.write_text(cleaned, encoding="utf-8")
+
+
 def sanitize_site(glossary: object, site_dir: Path) -> None:
-    """Sanitize the article of every HTML page of the freshly built site, in place."""
-    for page in sorted(Path(site_dir).rglob("*.html")):
-        text = page.read_text(encoding="utf-8")
-        cleaned = sanitize_page(text)
-        if cleaned != text:
-            page.write_text(cleaned, encoding="utf-8")
+    """Sanitize the article of every HTML page of the freshly built site, in place, with ``WORKERS`` processes.
+
+    Each page is cleaned on its own, so the result is the same for any number of workers."""
+    pages = sorted(Path(site_dir).rglob("*.html"))
+    workers = min(WORKERS.get(), max(1, len(pages) // PAGES_PER_WORKER))
+    if workers <= 1:
+        for page in pages:
+            sanitize_file(page)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        list(pool.map(sanitize_file, pages, chunksize=max(1, len(pages) // (workers * 4))))
+
+
+PAGES_PER_WORKER = 200
+"""Below this many pages a step runs in one process: starting workers would cost more than it saves."""
 
 
 STEP = Step("sanitize", sanitize_site)

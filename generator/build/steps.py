@@ -7,7 +7,9 @@ in order, as imported objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,3 +34,17 @@ class Step:
     def run(self, glossary: Any, site_dir: Path) -> object:
         """Run the step over ``site_dir``."""
         return self.func(glossary, site_dir)
+
+
+WORKERS: ContextVar[int] = ContextVar("WORKERS", default=1)
+"""How many worker processes a step may use (``build --jobs``); the output must not depend on it."""
+
+
+@contextlib.contextmanager
+def worker_count(jobs: int) -> Iterator[None]:
+    """Let the steps run inside this block use ``jobs`` worker processes."""
+    token = WORKERS.set(max(1, jobs))
+    try:
+        yield
+    finally:
+        WORKERS.reset(token)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -14,11 +15,26 @@ from .base import Command
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, generate and build the site into site/, replacing it only on success."""
     started = time.perf_counter()
-    result = build_site(args.root, progress=lambda msg: print(f"... {msg}", flush=True))
+    result = build_site(args.root, progress=lambda msg: print(f"... {msg}", flush=True), jobs=args.jobs,
+                        force=args.force)
     site = site_dir_of(Path(args.root).resolve())
-    print(f"built {site} in {time.perf_counter() - started:.1f}s: {result.stats.summary()}")
+    verb = "up to date:" if result.up_to_date else "built"
+    print(f"{verb} {site} in {time.perf_counter() - started:.1f}s: {result.stats.summary()}")
     print(f"stages: {result.timings.summary()}")
     return 0
 
 
-COMMAND = Command("build", cmd_build)
+def _jobs(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("--jobs must be at least 1")
+    return value
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N",
+                        help="worker processes for the steps that parallelize (default: the number of cores)")
+    parser.add_argument("--force", action="store_true", help="rebuild even when nothing the site is built from changed")
+
+
+COMMAND = Command("build", cmd_build, _arguments)

@@ -1,0 +1,74 @@
+"""What a site build read, as one digest: a build whose inputs have not changed is not redone.
+
+The digest covers every file under ``data/`` and ``content/`` (the generated pages included),
+``mkdocs.yml``, the generator's own code, templates and theme, the versions of the packages
+that shape the output, and the environment variables the build reads. A built site records it
+in its marker file; ``python -m generator build`` skips MkDocs and the post-build steps when the
+new digest equals the recorded one (``--force`` rebuilds anyway).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from importlib import metadata
+from pathlib import Path
+
+from ..project import CONTENT_DIR, DATA_DIR, MKDOCS_YML
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+"""The generator package: its code, templates and theme are inputs of every build."""
+
+OUTPUT_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "nh3", "rdflib",
+                   "pydantic", "pyyaml", "pyahocorasick")
+"""The installed packages whose versions can change the built site."""
+
+ENVIRONMENT = ("GLOSSARY_SITE_URL", "SOURCE_DATE_EPOCH")
+"""The environment variables a build reads."""
+
+INPUTS_PREFIX = "inputs sha256:"
+"""How the marker file of a built site records the digest."""
+
+
+def _files(folder: Path) -> list[Path]:
+    """The regular files below ``folder``, in a fixed order, without Python's byte-code caches."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def inputs_digest(root: Path) -> str:
+    """The digest of everything a build of ``root`` reads (see the module's docstring)."""
+    digest = hashlib.sha256()
+    files = [*_files(root / DATA_DIR), *_files(root / CONTENT_DIR), root / MKDOCS_YML, *_files(PACKAGE_DIR)]
+    for file in files:
+        name = file.relative_to(PACKAGE_DIR.parent if file.is_relative_to(PACKAGE_DIR) else root).as_posix()
+        data = file.read_bytes() if file.is_file() else b""
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    for package in OUTPUT_PACKAGES:
+        digest.update(f"{package}=={_version(package)}\0".encode())
+    for variable in ENVIRONMENT:
+        digest.update(f"{variable}={os.environ.get(variable, '')}\0".encode())
+    return digest.hexdigest()
+
+
+def marker_text(digest: str) -> str:
+    """The marker file of a built site, recording the digest of its inputs."""
+    return f"built by python -m generator build\n{INPUTS_PREFIX}{digest}\n"
+
+
+def recorded_digest(marker: Path) -> str | None:
+    """The digest a built site's marker records, if any."""
+    try:
+        lines = marker.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((line.removeprefix(INPUTS_PREFIX) for line in lines if line.startswith(INPUTS_PREFIX)), None)

@@ -1,0 +1,103 @@
+"""A build whose inputs have not changed is not redone; parallel steps give the same bytes as serial ones."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from generator.build import parallel_pages, sanitize
+from generator.build.fingerprint import inputs_digest, recorded_digest
+from generator.build.pipeline import build_site
+from generator.build.steps import worker_count
+from generator.findings import GlossaryError
+from generator.project import SITE_MARKER
+from tests.conftest import edit, make_project
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file below ``folder`` with the SHA-256 of its bytes."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_an_unchanged_build_is_skipped_and_an_edit_is_not(project: Path) -> None:
+    first = build_site(project)
+    site = project / "site"
+    assert not first.up_to_date
+    assert recorded_digest(site / SITE_MARKER) == inputs_digest(project)
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    again = build_site(project)
+    assert again.up_to_date and "mkdocs" not in again.timings.stages
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()} == before  # not one file touched
+
+    edit(project, "data/terms/safety-level.yaml", "summary: A step", "summary: One step")
+    edited = build_site(project)
+    assert not edited.up_to_date and "mkdocs" in edited.timings.stages
+    assert "One step" in (site / "terms" / "safety-level" / "index.html").read_text(encoding="utf-8")
+    forced = build_site(project, force=True)
+    assert not forced.up_to_date and "mkdocs" in forced.timings.stages
+
+
+def test_the_digest_follows_every_input(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = inputs_digest(project)
+    assert inputs_digest(project) == base
+    monkeypatch.setenv("GLOSSARY_SITE_URL", "https://glossary.example.net/")
+    assert inputs_digest(project) != base
+    monkeypatch.delenv("GLOSSARY_SITE_URL")
+    (project / "content" / "about.md").write_text("changed\n", encoding="utf-8")
+    changed = inputs_digest(project)
+    assert changed != base
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert inputs_digest(project) != changed
+
+
+def test_a_site_without_a_recorded_digest_is_rebuilt(tmp_path: Path) -> None:
+    marker = tmp_path / SITE_MARKER
+    assert recorded_digest(marker) is None
+    marker.write_text("built by python -m generator build\n", encoding="utf-8")
+    assert recorded_digest(marker) is None
+
+
+def test_sanitizing_with_two_workers_gives_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    article = '<article class="md-content__inner md-typeset"><p onclick="x()">Page {n}</p><script>alert(1)</script></article>'
+    for copy in ("one", "two"):
+        for n in range(12):
+            page = tmp_path / copy / f"p{n}" / "index.html"
+            page.parent.mkdir(parents=True)
+            page.write_text(f"<html><body>{article.format(n=n)}</body></html>", encoding="utf-8")
+    monkeypatch.setattr(sanitize, "PAGES_PER_WORKER", 1)
+    with worker_count(1):
+        sanitize.sanitize_site(None, tmp_path / "one")
+    with worker_count(2):
+        sanitize.sanitize_site(None, tmp_path / "two")
+    one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
+    assert one == two
+    assert "onclick" not in (tmp_path / "two" / "p3" / "index.html").read_text(encoding="utf-8")
+    assert "alert" not in (tmp_path / "two" / "p3" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_pages_rendered_by_two_workers_give_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel_pages, "MIN_PAGES", 1)
+    sites = {}
+    for jobs in (1, 2):
+        root = make_project(tmp_path / f"jobs{jobs}")
+        build_site(root, jobs=jobs)
+        sites[jobs] = tree_digest(root / "site")
+    assert sites[1] == sites[2]
+    assert len(sites[1]) > 20
+
+
+@pytest.mark.slow
+def test_a_warning_in_a_worker_still_fails_the_strict_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel_pages, "MIN_PAGES", 1)
+    root = make_project(tmp_path / "broken")
+    about = root / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nSee [the missing page](missing.md).\n", encoding="utf-8")
+    with pytest.raises(GlossaryError) as exc:
+        build_site(root, jobs=2)
+    assert any(f.path == "content/about.md" and "missing.md" in f.message for f in exc.value.findings)
+    assert not (root / "site").exists()
