@@ -54,7 +54,9 @@ READER_QUERIES = [
     ("High", "/frameworks/openai-preparedness/#high"),
     ("critical", "/frameworks/openai-preparedness/#critical"),
     ("cbrn 4", "/frameworks/anthropic-rsp/#cbrn-4"),
-    ("alert threshold", "/frameworks/google-deepmind-fsf/#alert-threshold"),
+    ("alert threshold", "/terms/alert-threshold/"),
+    ("security level 3", "/terms/rand-sl3/"),
+    ("rand sl3", "/terms/rand-sl3/"),
     # loose words: entries rank above the bibliography
     ("weights theft", "/terms/model-weight-security/"),
     ("reinforcement learning human feedback", "/terms/rlhf/"),
