@@ -159,7 +159,7 @@ def test_framework_pages_list_the_terms_they_use(tmp_path: Path, glossary) -> No
     data mentions (by title, abbreviation or alias; e.g. in statements shown on other pages)."""
     root = make_project(tmp_path / "project", data=REPO / "data")
     generate(root)
-    for fid, fw in glossary.frameworks.items():
+    for fid in glossary.frameworks:
         text = (root / "content" / "frameworks" / f"{fid}.md").read_text(encoding="utf-8")
         body, listed = text.split("{ #terms-used data-search-exclude }", 1)
         listed = listed.split("\n## ", 1)[0]
