@@ -74,7 +74,7 @@
     return prev[b.length];
   }
 
-  var state = { docs: null, engine: null, names: null, loading: null };
+  var state = { docs: null, engine: null, names: [], loading: null };
 
   function fetchIndex() {
     if (!state.loading)
@@ -85,10 +85,10 @@
     return state.loading;
   }
 
-  /** The MiniSearch index, built on first use from the fetched documents. */
+  /** The MiniSearch index, built once from the fetched documents, in chunks that leave the page
+      responsive (as Material builds its own index in a worker on every page load). */
   function engine() {
-    return fetchIndex().then(function () {
-      if (state.engine) return state.engine;
+    if (!state.engine) state.engine = fetchIndex().then(function () {
       var ms = new MiniSearch({
         idField: "id",
         fields: ["title", "names", "context", "text"],
@@ -113,14 +113,14 @@
           boostDocument: function (id) { return KIND_BOOST[state.docs[id][0]] || 1; }
         }
       });
-      ms.addAll(state.docs.map(function (_, id) { return { id: id }; }));
       state.names = [];
       state.docs.forEach(function (d, id) {
         [d[2], d[3]].concat(d[4]).filter(Boolean).forEach(function (name) { state.names.push({ key: squash(name), name: name, id: id }); });
       });
-      state.engine = ms;
-      return ms;
+      return ms.addAllAsync(state.docs.map(function (_, id) { return { id: id }; }), { chunkSize: 500 })
+        .then(function () { return ms; });
     });
+    return state.engine;
   }
 
   /** Ranked document ids for a query (rules 1 to 3 above); exact names rank by kind, terms first. */
@@ -272,6 +272,5 @@
   // Deep links: ?q=... opens the dialog with that query.
   var q = new URL(location.href).searchParams.get("q");
   if (q) { input.value = q; open(); input.focus(); update(); }
-  else if ("requestIdleCallback" in window) requestIdleCallback(fetchIndex);
-  else setTimeout(fetchIndex, 200);
+  else engine().catch(function () {});  // a failed fetch is reported when the reader searches
 })();
