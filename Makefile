@@ -15,9 +15,9 @@ $(STAMP): requirements/site.txt requirements/dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	@touch $(STAMP)
 
-site: $(STAMP) ## Build the whole site into site/ (creates .venv on first use)
-	$(PY) -m generator build
-	@echo "Site built in site/. Preview it with: make serve  (or open site/index.html)"
+site: $(STAMP) ## Build the whole site into site/ (creates .venv on first use; BUILD_FLAGS=--release for a deployment)
+	$(PY) -m generator build --offline $(BUILD_FLAGS)
+	@echo "Site built in site/. Preview it with: make serve. Offline copy: site/glossary-offline.zip (unzip, open glossary/index.html)"
 
 test: $(STAMP) browser engines tools ## Run the whole test suite (data checks, generator, build, browser, engines)
 	$(PY) -m pytest

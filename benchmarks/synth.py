@@ -405,11 +405,12 @@ class Synth:
         for a, b in ((0, 1), (1, 2), (2, 0)):
             fa, fb = frameworks[a], frameworks[b]
             for (la, _), (lb, _) in zip(fa["levels"][:3], fb["levels"][:3], strict=True):
-                out += [f"  - source: {fa['id']}/{la}", f"    target: {fb['id']}/{lb}",
+                out += [f"  - source: {fa['id']}/{la}", '    source_version: "2.0"', f"    target: {fb['id']}/{lb}",
+                        '    target_version: "2.0"',
                         "    relation: analogous", f"    note: {_q(self._sentence(6, 12))}",
                         f"    sources: [{fa['ref']}, {fb['ref']}]"]
         fa = frameworks[0]
-        out += [f"  - source: {fa['id']}/{fa['levels'][3][0]}", "    relation: none",
+        out += [f"  - source: {fa['id']}/{fa['levels'][3][0]}", '    source_version: "2.0"', "    relation: none",
                 f"    note: {_q(self._sentence(6, 12))}", f"    sources: [{fa['ref']}]"]
         return "\n".join(out) + "\n"
 

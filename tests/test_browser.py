@@ -95,7 +95,7 @@ def test_abbreviations_have_expansions_on_hand_written_pages(page, site_url: str
 def test_phone_viewport_is_usable(browser, site_url: str) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     pg = context.new_page()
-    for path in ("", "glossary/", "terms/ai-safety-level/", "frameworks/compare/"):
+    for path in ("", "glossary/", "terms/ai-safety-level/", "frameworks/compare/", "frameworks/elements/"):
         pg.goto(site_url + path)
         overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{path}: page is {overflow}px wider than the phone"
@@ -103,8 +103,30 @@ def test_phone_viewport_is_usable(browser, site_url: str) -> None:  # type: igno
     context.close()
 
 
+def test_element_matrix_reads_on_a_phone_without_sideways_scrolling(browser, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    """One element at a time: every table of the matrix fits the phone's width, so no cell hides off-screen."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.goto(site_url + "frameworks/elements/")
+    widths = pg.locator("article table").evaluate_all(
+        "ts => ts.map(t => [t.scrollWidth, t.parentElement.clientWidth, t.getBoundingClientRect().right])")
+    assert len(widths) == 8
+    for scroll, room, right in widths:
+        assert scroll <= room + 1 and right <= 376, widths
+    context.close()
+
+
+def test_framework_page_links_to_its_cells_of_the_matrix(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url + "frameworks/magic-agi-readiness-policy/")
+    page.locator("#elements ~ div table a[href*='elements/#halting--']").first.click()
+    page.wait_for_url("**/frameworks/elements/#halting--magic-agi-readiness-policy")
+    target = page.locator("[id='halting--magic-agi-readiness-policy']")
+    assert target.count() == 1 and target.is_visible()
+    assert "Magic" in target.inner_text()
+
+
 @pytest.mark.parametrize("path", ["", "glossary/", "terms/ai-safety-level/", "frameworks/anthropic-rsp/",
-                                  "frameworks/compare/"])
+                                  "frameworks/compare/", "frameworks/elements/"])
 def test_no_serious_accessibility_violations(page, site_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
     from axe_playwright_python.sync_playwright import Axe
 

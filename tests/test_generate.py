@@ -179,7 +179,8 @@ def test_a_scale_can_name_its_plural(project: Path) -> None:
     generate(project)
     page = (project / "content/frameworks/alpha.md").read_text(encoding="utf-8")
     assert "## Levels of Alpha { #levels }" in page
-    assert "<figcaption>The Levels of Alpha of the Alpha Scaling Policy (version 2.0)" in page
+    assert "<figcaption>The Levels of Alpha of the Alpha Scaling Policy across its versions, marked retired when not in force in version 2.0" in page
+    assert "*Levels of Alpha in force in this version:* [AL-1](#al-1)." in page
 
 
 def test_public_api_is_what_it_claims() -> None:

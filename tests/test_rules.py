@@ -34,6 +34,15 @@ CASES = [
      "reference 'gamma-report' is not cited anywhere (cite it from a term or framework, or remove it)", 1, 9),
     ("terms_have_sources", "data/terms/scaling-policy.yaml", "sources: [alpha-policy]\n", "",
      "term 'scaling-policy' has no sources (add a 'sources:' list of reference ids)", None, 5),
+    ("terms_are_defined", "data/terms/red-teaming.yaml",
+     "definition: Red-teaming probes a model for dangerous behaviour under a scaling policy.\n", "",
+     "term 'red-teaming' has no definition (add a 'definition:', or 'definitions:' with a 'definitions_note:')", -4, 5),
+    ("published_definitions_have_a_note", T,
+     "definitions_note: The Alpha Lab speaks of capabilities, the Beta Institute of hazards.\n", "",
+     "definitions: needs a definitions_note (say in one line how the published definitions differ)", -5, 1),
+    ("published_definitions_have_a_note", "data/terms/red-teaming.yaml", "category: practice",
+     "definitions_note: Sources differ.\ncategory: practice",
+     "definitions_note: there are no definitions: to note (add the published definitions, or remove the note)", 0, 1),
     ("level_ranks_are_unique_and_ordered", F, "      rank: 2\n", "      rank: 1\n",
      "rank 1 of 'al-2' is not above rank 1 of 'al-1' (list levels lowest first with strictly increasing ranks)", 0, 13),
     ("thresholds_require_existing_levels", F, "requires: al-2", "requires: al-3",
@@ -58,6 +67,35 @@ CASES = [
      "target: unknown level 'beta/bl-9' (did you mean 'beta/bl-2'?)", 0, 13),
     ("crosswalk_levels_exist", X, "    relation: none\n", "    relation: broader\n",
      "relation 'none' goes with no target, and every other relation with one", 0, 15),
+    ("crosswalk_versions_exist", X, '    target_version: "6"\n', '    target_version: "5"\n',
+     "target_version: unknown version '5' of 'beta' (versions are: 6)", 0, 21),
+    ("crosswalk_versions_exist", X, '    source_version: "2.0"\n', '    source_version: "3.0"\n',
+     "source_version: unknown version '3.0' of 'alpha' (did you mean '2.0'?)", 0, 21),
+    ("crosswalk_levels_are_in_force", X, '    source_version: "2.0"\n', '    source_version: "1.0"\n',
+     "source: level 'alpha/al-2' is not in force in version 1.0 (it is in force in: 2.0)", 0, 21),
+    # the same level analogous in one row and without counterpart in another, between the same versions
+    ("crosswalk_mappings_agree", X, '    source_version: "1.0"\n    relation: none\n',
+     '    source_version: "1.0"\n    relation: none\n    note: None.\n    sources: [beta-standard]\n'
+     '  - source: alpha/al-1\n    source_version: "1.0"\n    target: beta/bl-1\n    target_version: "6"\n'
+     '    relation: analogous\n',
+     "'alpha/al-1' (version 1.0) is 'analogous' here, but has no counterpart (relation none) in another mapping "
+     "(see data/crosswalk.yaml:13:15; keep one of them)", 8, 15),
+    # two relations for one pair: beta/bl-2 'broader' than alpha/al-2 is alpha/al-2 'narrower' than beta/bl-2
+    ("crosswalk_mappings_agree", X, "  - source: alpha/al-1\n",
+     '  - source: beta/bl-2\n    source_version: "6"\n    target: alpha/al-2\n    target_version: "2.0"\n'
+     '    relation: narrower\n    note: Reversed.\n    sources: [beta-standard]\n  - source: alpha/al-1\n',
+     "'beta/bl-2' (version 6) is narrower than 'alpha/al-2' (version 2.0) here, but another mapping says "
+     "'analogous' in the other direction (see data/crosswalk.yaml:8:15; keep one relation)", 4, 15),
+    ("element_versions_exist", F, '    version: "1.0"\n    text: Training', '    version: "1.1"\n    text: Training',
+     "version: unknown version '1.1' of 'alpha' (did you mean '1.0'?)", 0, 14),
+    ("elements_are_stated_once_per_version", F, "  - element: halting\n    version: \"1.0\"",
+     "  - element: capability-thresholds\n    version: \"2.0\"",
+     "element 'capability-thresholds' is stated twice for version 2.0 (see data/frameworks/alpha.yaml:43:14; "
+     "merge the two statements)", 0, 14),
+    ("citations_name_known_references", F, '{ref: alpha-policy, locator: "Section 4"}', '{ref: alpha-polcy, locator: "Section 4"}',
+     "unknown reference 'alpha-polcy' (did you mean 'alpha-policy'?)", 0, 19),
+    ("citations_name_known_references", T, '{ref: beta-standard, locator: "p. 3"}',
+     '{ref: beta-standar, locator: "p. 3"}', "unknown reference 'beta-standar' (did you mean 'beta-standard'?)", 0, 19),
     ("explicit_links_resolve", T, "[[red-teaming|adversarial testing]]", "[[red-teamin|adversarial testing]]",
      "link [[red-teamin]]: unknown term (did you mean 'red-teaming'?)", 0, 12),
     # a field no hand-kept list named: the scale's note is found by its type (MarkdownText)

@@ -10,13 +10,15 @@ on both sides, not the consistency rules: a work in progress can be diffed.
 
 Output, one line per change, in the order term, framework, level, threshold, reference, chapter,
 then by id: ``<status> <kind> <url>`` with status ``added``, ``changed``, ``removed`` or ``moved``.
+
+:func:`page_changes` then regenerates the pages of both sides (with the current templates) and
+compares the generated trees, so every page whose output changes is listed, ``page`` kind, by
+URL: backlinks, the A-Z index, chapters and the comparison included. It needs both sides to
+pass the consistency rules; otherwise it says so instead.
 """
 
 from __future__ import annotations
 
-import io
-import subprocess
-import tarfile
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,10 +27,14 @@ from typing import Any
 
 from ..findings import Finding, GlossaryError
 from ..model.records import Site
+from ..stages.link import link_glossary
+from ..stages.render import render_pages
+from ..stages.rules import run_rules
 from ..stages.validate import Glossary, load_glossary
 from . import export
+from .revisions import load_at
 
-KINDS = ("term", "framework", "level", "threshold", "reference", "chapter")
+KINDS = ("term", "framework", "level", "threshold", "reference", "chapter", "page")
 
 
 @dataclass(frozen=True, order=True)
@@ -45,45 +51,6 @@ class Change:
     def format(self) -> str:
         """``status kind url``, aligned, with an optional note."""
         return f"{self.status:<8}{self.kind:<10}{self.url}" + (f"  ({self.note})" if self.note else "")
-
-
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise GlossaryError([Finding(".", 1, 1, f"cannot run git: {exc}", "install git, or run inside a git checkout")]) from None
-
-
-def load_at(root: Path, rev: str, dest: Path) -> tuple[Glossary, list[Finding]]:
-    """Extract ``data/`` of ``root`` as of git revision ``rev`` into ``dest`` and load it.
-    Findings are prefixed ``REV:`` (git's notation for a file at a revision)."""
-    top = _git(root, "rev-parse", "--show-toplevel")
-    if top.returncode:
-        raise GlossaryError([Finding(".", 1, 1, f"{root} is not inside a git repository",
-                                     "run diff in a git checkout of the glossary, or pass --root")])
-    toplevel = Path(top.stdout.decode().strip())
-    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    if commit.returncode:
-        raise GlossaryError([Finding(f"{rev}", 1, 1, f"'{rev}' is not a commit of the repository at {toplevel}",
-                                     "pass a branch, tag or commit, e.g. origin/main or HEAD~1")])
-    prefix = _git(root, "rev-parse", "--show-prefix").stdout.decode().strip()
-    tree = f"{commit.stdout.decode().strip()}:{prefix}data"
-    dest.mkdir(parents=True, exist_ok=True)
-    existed = _git(toplevel, "cat-file", "-e", tree).returncode == 0
-    if existed:
-        archive = _git(toplevel, "archive", "--format=tar", "--prefix=data/", tree)
-        if archive.returncode:
-            raise GlossaryError([Finding(f"{rev}", 1, 1, f"git archive failed: {archive.stderr.decode().strip()}",
-                                         "check the repository")])
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(dest, filter="data")
-    else:  # no data/ at that revision: everything is new
-        (dest / "data").mkdir()
-    glossary, findings = load_glossary(dest)
-    glossary.root = root
-    if not existed:
-        return glossary, []
-    return glossary, [Finding(f"{rev}:{f.path}", f.line, f.col, f.message, f.hint) for f in findings]
 
 
 def _dump(model: Any) -> Any:
@@ -152,3 +119,50 @@ def diff_against(root: Path, rev: str) -> list[Change]:
     if old_findings or new_findings:
         raise GlossaryError([*old_findings, *new_findings])
     return diff_glossaries(old, new)
+
+
+def page_url(site: Site, path: str) -> str | None:
+    """The URL of a generated page (``terms/x.md`` -> ``BASE/terms/x/``); None for snippets that are no page."""
+    if path.startswith("includes/"):
+        return None
+    stem = path.removesuffix(".md")
+    stem = "" if stem == "index" else stem.removesuffix("/index") + "/"
+    return export.base_url(site) + stem
+
+
+def generated_tree(g: Glossary) -> dict[str, str]:
+    """Path -> Markdown of every page the glossary generates (without its git history)."""
+    return {page.path: page.text for page in render_pages(g, link_glossary(g))}
+
+
+def compare_trees(site: Site, old: dict[str, str], new: dict[str, str]) -> list[Change]:
+    """The pages whose generated Markdown differs between two trees."""
+    order = KINDS.index("page")
+    changes = []
+    for path in sorted(old.keys() | new.keys()):
+        url = page_url(site, path)
+        if url is None or old.get(path) == new.get(path):
+            continue
+        status = "added" if path not in old else "removed" if path not in new else "changed"
+        changes.append(Change(order, path, status, "page", url))
+    return changes
+
+
+def page_changes(root: Path, rev: str) -> tuple[list[Change], list[Finding]]:
+    """Every generated page whose output differs between git ``rev`` and the working tree, or
+    the rule findings that keep one side from being generated."""
+    root = Path(root).resolve()
+    new, new_findings = load_glossary(root)
+    with tempfile.TemporaryDirectory(prefix="glossary-diff-") as tmp:
+        old, old_findings = load_at(root, rev, Path(tmp))
+        problems = [*old_findings, *new_findings]
+        if not old_findings:
+            problems += [Finding(f"{rev}:{f.path}", f.line, f.col, f.message, f.hint) for f in run_rules(old)]
+        if not new_findings:
+            problems += run_rules(new)
+        if problems:
+            return [], problems
+        site = new.site or old.site
+        assert site is not None
+        old_tree = generated_tree(old) if old.site else {}  # a revision without data/ generates nothing
+        return compare_trees(site, old_tree, generated_tree(new)), []

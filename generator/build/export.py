@@ -1,10 +1,13 @@
-"""Machine-readable exports of the glossary: JSON (with its JSON Schema) and a SKOS vocabulary.
+"""Machine-readable exports of the glossary: JSON (with its JSON Schema), a SKOS vocabulary, the
+bibliography files (BibTeX, CSL-JSON) and the Sphinx inventory ``objects.inv``.
 
 Contract:
 
 * :func:`export_data` turns a checked :class:`~generator.validate.Glossary` into plain JSON
   values that follow ``generator/export_schema.json`` (schema version :data:`SCHEMA_VERSION`);
 * :func:`skos_graph` builds the SKOS vocabulary (Turtle via :func:`skos_turtle`);
+* :func:`bibtex_text` and :func:`csl_json` hold one entry per term keyed by its id (see
+  :mod:`generator.stages.cite`); :func:`generator.build.inventory.inventory_bytes` the inventory;
 * :func:`write_exports` writes :data:`EXPORT_FILES` into a directory. The same data gives
   byte-identical files: keys are sorted, records are in id (or chapter-number) order, and
   no timestamp is written;
@@ -18,14 +21,20 @@ the term's absolute URL.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding, GlossaryError
-from ..model.records import Citation, DatedClaim, Site
+from ..model.records import ELEMENT_TITLES, Citation, DatedClaim, Site, Term
+from ..stages.address import with_slash
+from ..stages.cite import bibtex_entry, csl_item
 from ..stages.link import EXPLICIT
+from .feed import FEED_NAME, feed_xml
+from .history import history
+from .inventory import INVENTORY_NAME, inventory_bytes
 from .steps import Step
 
 if TYPE_CHECKING:
@@ -33,18 +42,20 @@ if TYPE_CHECKING:
 
     from ..stages.validate import Glossary
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_FILE = Path(__file__).parent / "export_schema.json"
 JSON_NAME = "glossary.json"
 SCHEMA_NAME = "glossary.schema.json"
 SKOS_NAME = "glossary.skos.ttl"
-EXPORT_FILES = (JSON_NAME, SCHEMA_NAME, SKOS_NAME)
+BIB_NAME = "glossary.bib"
+CSL_NAME = "glossary.csl.json"
+EXPORT_FILES = (JSON_NAME, SCHEMA_NAME, SKOS_NAME, BIB_NAME, CSL_NAME, INVENTORY_NAME, FEED_NAME)
 LANGUAGE = "en"
 
 
 def base_url(site: Site) -> str:
     """The site's URL with exactly one trailing slash."""
-    return site.url.rstrip("/") + "/"
+    return with_slash(site.url)
 
 
 def term_url(site: Site, tid: str) -> str:
@@ -60,6 +71,11 @@ def framework_url(site: Site, fid: str, anchor: str = "") -> str:
 def reference_url(site: Site, rid: str) -> str:
     """Permanent URL of a reference's anchor on the references page."""
     return f"{base_url(site)}references/#{rid}"
+
+
+def element_url(site: Site, element: str, fid: str) -> str:
+    """Permanent URL of a framework's cell for an element in the element-by-element comparison."""
+    return f"{base_url(site)}frameworks/elements/#{element}--{fid}"
 
 
 def chapter_url(site: Site, cid: str, anchor: str = "") -> str:
@@ -93,6 +109,19 @@ def _sources(citations: list[Citation], g: Glossary) -> list[dict[str, Any]]:
     return out
 
 
+def _plain(text: str, g: Glossary) -> str:
+    """Inline Markdown with each explicit term link replaced by its label (or the term's title)."""
+    terms = g.terms
+    return EXPLICIT.sub(lambda m: m.group(2) or (terms[m.group(1).strip()].title if m.group(1).strip() in terms
+                                                 else m.group(1).strip()), text)
+
+
+def _senses(term: Term, g: Glossary) -> list[dict[str, Any]]:
+    """The published definitions of a term, numbered as on its page."""
+    return [{"number": i, "text": _markdown(d.text, g), "source": _sources([d.source], g)[0]}
+            for i, d in enumerate(term.definitions, 1)]
+
+
 def _claims(claims: list[DatedClaim], g: Glossary) -> list[dict[str, Any]]:
     return [{"text": _markdown(c.text, g), "as_of": c.as_of.isoformat(), "framework": c.framework,
              "sources": _sources(c.sources, g)} for c in claims]
@@ -106,7 +135,8 @@ def export_data(g: Glossary) -> dict[str, Any]:
                                      "fix data/site.yaml; run python -m generator check")])
     terms = [{
         "id": t.id, "title": t.title, "abbreviation": t.abbreviation, "aliases": list(t.aliases),
-        "summary": t.summary, "definition": _markdown(t.definition, g), "category": t.category,
+        "summary": t.summary, "definition": _markdown(t.definition, g), "definitions": _senses(t, g),
+        "definitions_note": _markdown(t.definitions_note, g), "category": t.category,
         "url": term_url(site, t.id), "related": list(t.related), "broader": t.broader,
         "narrower": sorted(o.id for o in g.terms.values() if o.broader == t.id),
         "framework": t.framework, "sources": _sources(t.sources, g), "claims": _claims(t.claims, g),
@@ -126,6 +156,10 @@ def export_data(g: Glossary) -> dict[str, Any]:
         "thresholds": [{"id": th.id, "title": th.title, "domain": th.domain, "requires": th.requires,
                         "url": framework_url(site, fw.id, th.id), "introduced_in": th.introduced_in,
                         "retired_in": th.retired_in, "sources": _sources(th.sources, g)} for th in fw.thresholds],
+        "elements": [{"element": e.element, "title": ELEMENT_TITLES[e.element], "version": e.version,
+                      "text": _markdown(e.text, g), "url": element_url(site, e.element, fw.id),
+                      "source": _sources([e.source], g)[0]}
+                     for kind in ELEMENT_TITLES for _, e in fw.statements(kind)],
         "claims": _claims(fw.claims, g), "reviewed": fw.reviewed.isoformat(),
     } for fw in g.frameworks.values()]
     references = [{
@@ -135,7 +169,8 @@ def export_data(g: Glossary) -> dict[str, Any]:
     } for r in g.references.values()]
     chapters = [{
         "id": c.id, "number": c.number, "title": c.title, "summary": c.summary, "url": chapter_url(site, c.id),
-        "sections": [{"id": s.id, "title": s.title, "url": chapter_url(site, c.id, s.id),
+        "course_url": c.url,
+        "sections": [{"id": s.id, "title": s.title, "url": chapter_url(site, c.id, s.id), "course_url": s.url,
                       "introduces": list(s.introduces), "discusses": list(s.discusses)} for s in c.sections],
     } for c in g.chapters]
     return {
@@ -190,6 +225,7 @@ def skos_graph(g: Glossary) -> rdflib.Graph:
         for alt in [*([t.abbreviation] if t.abbreviation else []), *t.aliases]:
             graph.add((concept, SKOS.altLabel, Literal(alt, lang=LANGUAGE)))
         graph.add((concept, SKOS.definition, Literal(t.summary, lang=LANGUAGE)))
+        _add_senses(graph, concept, t, g)
         graph.add((concept, DCTERMS.modified, Literal(t.reviewed.isoformat(), datatype=XSD.date)))
         for rid in t.related:
             if rid in uri:  # skos:related is symmetric: state both directions
@@ -204,14 +240,58 @@ def skos_graph(g: Glossary) -> rdflib.Graph:
     return graph
 
 
+def _add_senses(graph: rdflib.Graph, concept: rdflib.URIRef, term: Term, g: Glossary) -> None:
+    """Each published definition as a ``skos:definition`` resource (SKOS Primer 4.2, documentation as a
+    resource): ``rdf:value`` the text, ``dcterms:source`` the reference's URL, ``dcterms:bibliographicCitation``
+    the reference and locator. Blank nodes get fixed ids, so the Turtle is the same on every run."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDF, SKOS
+
+    refs = g.references
+    for number, sense in enumerate(term.definitions, 1):
+        node = BNode(f"{term.id}-definition-{number}")
+        graph.add((concept, SKOS.definition, node))
+        graph.add((node, RDF.value, Literal(_plain(sense.text, g), lang=LANGUAGE)))
+        ref = refs.get(sense.source.ref)
+        if ref is not None:
+            graph.add((node, DCTERMS.source, URIRef(ref.url)))
+            graph.add((node, DCTERMS.bibliographicCitation,
+                       Literal(f"{ref.publisher}, {ref.title}, {sense.source.locator}", lang=LANGUAGE)))
+
+
 def skos_turtle(g: Glossary) -> str:
     """The SKOS vocabulary as Turtle; rdflib's serializer sorts subjects, predicates and objects."""
     return skos_graph(g).serialize(format="turtle")
 
 
-def export_files(g: Glossary) -> dict[str, str]:
-    """File name -> text of every export, for :func:`write_exports`."""
-    return {JSON_NAME: json_text(export_data(g)), SCHEMA_NAME: schema_text(), SKOS_NAME: skos_turtle(g)}
+def access_date(g: Glossary) -> dt.date:
+    """The date the exports were made, for CSL's ``accessed``: the day of SOURCE_DATE_EPOCH (the
+    last commit, set by the build), else the newest review date, so the same data gives the same file."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit() and int(epoch) > 0:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return max((t.reviewed for t in g.terms.values()), default=dt.date(1970, 1, 1))
+
+
+def bibtex_text(g: Glossary) -> str:
+    """``glossary.bib``: one ``@misc`` entry per term, keyed by its id, in id order."""
+    assert g.site is not None
+    header = f"% {g.site.name}, version {g.site.version}: one entry per term, keyed by its id.\n\n"
+    return header + "\n".join(bibtex_entry(t, g.site, term_url(g.site, t.id)) for t in g.terms.values())
+
+
+def csl_json(g: Glossary) -> list[dict[str, object]]:
+    """``glossary.csl.json``: one CSL-JSON item per term, keyed by its id, in id order."""
+    assert g.site is not None
+    accessed = access_date(g)
+    return [csl_item(t, g.site, term_url(g.site, t.id), accessed) for t in g.terms.values()]
+
+
+def export_files(g: Glossary) -> dict[str, str | bytes]:
+    """File name -> text (or bytes) of every export, for :func:`write_exports`."""
+    return {JSON_NAME: json_text(export_data(g)), SCHEMA_NAME: schema_text(), SKOS_NAME: skos_turtle(g),
+            BIB_NAME: bibtex_text(g), CSL_NAME: json_text(csl_json(g)), INVENTORY_NAME: inventory_bytes(g),
+            FEED_NAME: feed_xml(g, history(g))}
 
 
 def write_exports(g: Glossary, out: Path) -> list[Path]:
@@ -220,7 +300,7 @@ def write_exports(g: Glossary, out: Path) -> list[Path]:
     written = []
     for name, text in export_files(g).items():
         file = out / name
-        data = text.encode("utf-8")
+        data = text.encode("utf-8") if isinstance(text, str) else text
         if not (file.exists() and file.read_bytes() == data):
             tmp = file.with_name(f".{name}.tmp")
             tmp.write_bytes(data)

@@ -20,10 +20,10 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 """The generator package: its code, templates and theme are inputs of every build."""
 
 OUTPUT_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "nh3", "rdflib",
-                   "pydantic", "pyyaml", "pyahocorasick")
+                   "pydantic", "pyyaml", "pyahocorasick", "sphobjinv")
 """The installed packages whose versions can change the built site."""
 
-ENVIRONMENT = ("GLOSSARY_SITE_URL", "SOURCE_DATE_EPOCH")
+ENVIRONMENT = ("GLOSSARY_SITE_URL", "GLOSSARY_REPO_URL", "SOURCE_DATE_EPOCH")
 """The environment variables a build reads."""
 
 INPUTS_PREFIX = "inputs sha256:"
@@ -44,9 +44,11 @@ def _version(package: str) -> str:
         return "-"
 
 
-def inputs_digest(root: Path) -> str:
-    """The digest of everything a build of ``root`` reads (see the module's docstring)."""
+def inputs_digest(root: Path, options: tuple[str, ...] = ()) -> str:
+    """The digest of everything a build of ``root`` reads (see the module's docstring), and the
+    build ``options`` that add output (``offline``: the offline copy)."""
     digest = hashlib.sha256()
+    digest.update(f"options={','.join(options)}\0".encode())
     files = [*_files(root / DATA_DIR), *_files(root / CONTENT_DIR), root / MKDOCS_YML, *_files(PACKAGE_DIR)]
     for file in files:
         name = file.relative_to(PACKAGE_DIR.parent if file.is_relative_to(PACKAGE_DIR) else root).as_posix()

@@ -36,8 +36,13 @@ class _Progress(logging.Handler):
 
 
 def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = False,
-                 progress: Callable[[str], None] | None = None, jobs: int = 1) -> None:
+                 progress: Callable[[str], None] | None = None, jobs: int = 1, site_url: str | None = None,
+                 overrides: dict[str, object] | None = None) -> None:
     """Run the MkDocs build of ``root/mkdocs.yml`` into ``site_dir``; raises on failure or, if strict, on warnings.
+
+    ``site_url`` is the glossary's public address (``url`` of data/site.yaml, or GLOSSARY_SITE_URL):
+    passed here rather than written in mkdocs.yml, so the address has one source. ``overrides``
+    replaces other settings of mkdocs.yml for this build only (the offline copy's plugins).
 
     ``dirty`` rebuilds only pages whose Markdown is newer than their HTML (what the preview does
     after an edit); MkDocs warns about dirty builds, so they are never strict. ``jobs`` processes render
@@ -59,7 +64,8 @@ def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = 
     cwd = os.getcwd()
     try:
         os.chdir(root)  # pymdownx.snippets reads base_path relative to the working directory
-        config = load_config(str(root / MKDOCS_YML), site_dir=str(site_dir), strict=strict and not dirty)
+        settings = {**({"site_url": site_url} if site_url else {}), **(overrides or {})}
+        config = load_config(str(root / MKDOCS_YML), site_dir=str(site_dir), strict=strict and not dirty, **settings)
         if jobs > 1 and not dirty:
             config.plugins["glossary-parallel-pages"] = ParallelPages(jobs)  # type: ignore[assignment]
         build(config, dirty=dirty)

@@ -17,6 +17,8 @@ import multiprocessing
 from dataclasses import dataclass, field
 from typing import Any
 
+from .steps import quiet_worker
+
 MIN_PAGES = 100
 """Below this many pages the workers cost more than they save, and the build renders alone."""
 
@@ -108,7 +110,7 @@ class ParallelPages:
         shares = [list(range(k, len(pages), self.jobs)) for k in range(self.jobs)]
         _JOB.update(config=config, files=files, pages=pages)
         try:
-            with multiprocessing.get_context("fork").Pool(self.jobs - 1) as pool:
+            with multiprocessing.get_context("fork").Pool(self.jobs - 1, initializer=quiet_worker) as pool:
                 others = pool.map_async(_render_pages, shares[1:])
                 results = {i: r for i, r in zip(shares[0], _render_pages_here(shares[0]), strict=True)}
                 for share, rendered in zip(shares[1:], others.get(), strict=True):

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model.records import ELEMENT_TITLES
 from ..project import PERMALINKS_MANIFEST
 from ..stages.validate import Glossary
 from .redirects import redirects
@@ -31,7 +32,9 @@ HEADER = f"""\
 """
 
 # Pages that every build has, whatever the data.
-FIXED_PAGES = ("/", "/about/", "/glossary/", "/frameworks/", "/frameworks/compare/", "/references/", "/chapters/")
+FIXED_PAGES = ("/", "/about/", "/glossary/", "/frameworks/", "/frameworks/compare/", "/frameworks/elements/",
+               "/references/", "/chapters/", "/changes/")
+ELEMENTS_PAGE = "/frameworks/elements/"
 
 
 def permalinks(g: Glossary) -> set[str]:
@@ -43,6 +46,11 @@ def permalinks(g: Glossary) -> set[str]:
         if fw.scale:
             urls.update(f"/frameworks/{fw.id}/#{level.id}" for level in fw.scale.levels)
         urls.update(f"/frameworks/{fw.id}/#{t.id}" for t in fw.thresholds)
+        if fw.elements:
+            urls.add(f"/frameworks/{fw.id}/#elements")
+            urls.update(f"{ELEMENTS_PAGE}#{kind}--{fw.id}" for kind in ELEMENT_TITLES)
+    if any(fw.elements for fw in g.frameworks.values()):
+        urls.update(f"{ELEMENTS_PAGE}#{kind}" for kind in ELEMENT_TITLES)
     urls.update(f"/references/#{ref}" for ref in g.references)
     for chapter in g.chapters:
         urls.add(f"/chapters/{chapter.id}/")

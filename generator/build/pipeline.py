@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..findings import Finding, GlossaryError
 from ..project import CONTENT_DIR, SITE_MARKER, project_folders, site_dir_of
+from ..stages.address import release_problems
 from ..stages.check import checked_glossary
 from ..stages.link import link_glossary
 from ..stages.render import render_pages
@@ -28,7 +29,9 @@ from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
 from . import export, redirects, sanitize
 from .fingerprint import inputs_digest, marker_text, recorded_digest
+from .history import history
 from .mkdocs import mkdocs_build
+from .offline import OFFLINE_ZIP, write_offline_zip
 from .steps import PostBuildStep, worker_count
 
 POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (sanitize.STEP, export.STEP, redirects.STEP)
@@ -72,8 +75,10 @@ def generate(root: Path, timings: Timings | None = None) -> GenerateResult:
         glossary = checked_glossary(root)
     with timings.stage("link"):
         links = link_glossary(glossary)
+    with timings.stage("history"):
+        changes = history(glossary)
     with timings.stage("render"):
-        pages = render_pages(glossary, links)
+        pages = render_pages(glossary, links, changes)
     with timings.stage("write"):
         stats = write_pages(root / CONTENT_DIR, pages)
     return GenerateResult(glossary, stats, timings)
@@ -137,13 +142,15 @@ def _swap_in(tmp: Path, site: Path) -> None:
 
 
 def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, jobs: int | None = None,
-               force: bool = False) -> GenerateResult:
+               force: bool = False, release: bool = False, offline: bool = False) -> GenerateResult:
     """Generate, then build the site atomically: the previous site stays until the new one is complete.
 
     When the site was built from exactly the same inputs (:mod:`.fingerprint`) and ``force`` is
     false, MkDocs and the post-build steps are skipped. ``jobs`` worker processes (default: the
     number of cores) share the steps that parallelize; the output is the same for any number.
-    The result's timings include the MkDocs and post-build stages."""
+    The result's timings include the MkDocs and post-build stages. A ``release`` build refuses a
+    placeholder address (see :func:`generator.stages.address.release_problems`); ``offline`` also
+    writes the offline copy into the site (:data:`generator.build.offline.OFFLINE_ZIP`)."""
     root = Path(root).resolve()
     source_date_epoch(root)
     site = site_dir_of(root)
@@ -152,9 +159,12 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
         raise GlossaryError(problems)
     progress("checking and generating pages")
     result = generate(root)
+    glossary = result.glossary
+    if release and (problems := release_problems(glossary.site, glossary.site_record.doc if glossary.site_record else None)):
+        raise GlossaryError(problems)
     timings = result.timings
     with timings.stage("up-to-date check"):
-        digest = inputs_digest(root)
+        digest = inputs_digest(root, options=("offline",) if offline else ())
         if not force and (site / "index.html").is_file() and recorded_digest(site / SITE_MARKER) == digest:
             result.up_to_date = True
     if result.up_to_date:
@@ -167,11 +177,16 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
         try:
             workers = jobs or os.cpu_count() or 1
             with timings.stage("mkdocs"):
-                mkdocs_build(root, tmp, progress=progress, jobs=workers)
+                mkdocs_build(root, tmp, progress=progress, jobs=workers,
+                             site_url=glossary.site.url if glossary.site else None)
             with worker_count(workers):
                 for step in POST_BUILD_STEPS:
                     with timings.stage(f"post-build:{step.name}"):
                         step.run(result.glossary, tmp)
+                if offline:
+                    progress("building the offline copy")
+                    with timings.stage("offline copy"):
+                        write_offline_zip(root, glossary, tmp / OFFLINE_ZIP, POST_BUILD_STEPS)
             (tmp / SITE_MARKER).write_text(marker_text(digest), encoding="utf-8")
             _swap_in(tmp, site)
         finally:

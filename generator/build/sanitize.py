@@ -22,7 +22,7 @@ from typing import Any
 
 import nh3
 
-from .steps import WORKERS, Step
+from .steps import WORKERS, Step, quiet_worker
 
 _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
 _JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -101,7 +101,7 @@ def sanitize_site(glossary: object, site_dir: Path) -> None:
         for page in pages:
             sanitize_file(page)
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=quiet_worker) as pool:
         list(pool.map(sanitize_file, pages, chunksize=max(1, len(pages) // (workers * 4))))
 
 

@@ -8,6 +8,7 @@ in order, as imported objects.
 from __future__ import annotations
 
 import contextlib
+import signal
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -48,3 +49,13 @@ def worker_count(jobs: int) -> Iterator[None]:
         yield
     finally:
         WORKERS.reset(token)
+
+
+def quiet_worker() -> None:
+    """Set up a forked worker process: interruption is the build's own process's business.
+
+    The worker ignores SIGINT (the build's process receives it and stops the pool) and ends
+    quietly on SIGTERM (how a pool stops its workers), instead of the build's handler, which
+    turns signals into KeyboardInterrupt tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)

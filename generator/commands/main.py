@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..findings import GlossaryError
-from . import build, check, diff, export, generate, new_term, permalinks, redirects, rules, schema, serve
+from . import build, chapters, check, diff, export, generate, new_term, permalinks, redirects, rules, schema, serve
 from .base import CommandLike
 from .output import print_findings
 
 COMMANDS: tuple[CommandLike, ...] = (
     check.COMMAND, generate.COMMAND, build.COMMAND, serve.COMMAND, rules.COMMAND, schema.COMMAND,
-    export.COMMAND, new_term.COMMAND, diff.COMMAND, permalinks.COMMAND, redirects.COMMAND,
+    export.COMMAND, new_term.COMMAND, diff.COMMAND, chapters.COMMAND, permalinks.COMMAND, redirects.COMMAND,
 )
 """Every command, in the order ``--help`` lists them."""
 

@@ -85,17 +85,38 @@ def _check_url(value: str) -> str:
     return value
 
 
+def _check_course_path(value: str) -> str:
+    """A relative path inside the course folder: no absolute path, no '..', no unusual characters."""
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._/-]*", value) or ".." in value.split("/"):
+        raise ValueError(f"'{value}' is not a path inside the course folder: write it relative, "
+                         "with letters, digits, '.', '_', '-' and '/' (no '..')")
+    return value
+
+
 Slug = Annotated[str, AfterValidator(_check_slug)]
 PlainText = Annotated[str, AfterValidator(_check_plain)]
 InlineMarkdown = Annotated[str, AfterValidator(_check_inline)]
 MarkdownText = Annotated[str, AfterValidator(_check_markdown)]
 Url = Annotated[str, AfterValidator(_check_url)]
+CoursePath = Annotated[str, AfterValidator(_check_course_path)]
+EditUri = Annotated[str, Field(pattern=r"^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/$")]
 Category = Literal["concept", "framework", "level-scheme", "organisation", "practice",
                    "risk-domain", "safeguard", "technique", "policy", "capability"]
 Relation = Literal["analogous", "broader", "narrower", "none"]
 ElementKind = Literal["capability-thresholds", "weight-security", "deployment-mitigations", "halting",
                       "elicitation", "evaluation-frequency", "accountability", "updates"]
 """The common elements of frontier safety policies that the comparison matrix sets side by side."""
+ELEMENT_TITLES: dict[str, str] = {
+    "capability-thresholds": "Capability thresholds",
+    "weight-security": "Model weight security",
+    "deployment-mitigations": "Deployment mitigations",
+    "halting": "Conditions for halting development or deployment",
+    "elicitation": "Full capability elicitation",
+    "evaluation-frequency": "Evaluation frequency",
+    "accountability": "Accountability and external review",
+    "updates": "How the policy is updated",
+}
+"""Each :data:`ElementKind`'s heading, in the order of the matrix (a test holds the two to the same kinds)."""
 ReferenceKind = Literal["framework", "announcement", "paper", "report", "standard", "web", "system-card"]
 
 
@@ -160,15 +181,6 @@ class Term(Strict):
     claims: list[DatedClaim] = Field(default_factory=list)
     reviewed: dt.date = Field(description="The date the entry was last checked against its sources.")
     redirect_from: list[Slug] = Field(default_factory=list, description="Former ids that must keep working.")
-
-    @model_validator(mode="after")
-    def _has_a_definition(self) -> Term:
-        """A term has its own definition, or published definitions with a note on how they differ."""
-        if self.definition is None and not self.definitions:
-            raise ValueError("a term needs a definition, or definitions: with a definitions_note")
-        if self.definitions and self.definitions_note is None:
-            raise ValueError("definitions: needs a definitions_note saying how the published definitions differ")
-        return self
 
 
 class FrameworkVersion(Strict):
@@ -250,6 +262,43 @@ class Framework(Strict):
     sources: list[Citation] = Field(min_length=1)
     reviewed: dt.date
 
+    @property
+    def version_names(self) -> list[str]:
+        """The names of the versions, oldest first (the order of ``versions``)."""
+        return [v.version for v in self.versions]
+
+    @property
+    def newest(self) -> FrameworkVersion:
+        """The newest version: the last one listed."""
+        return self.versions[-1]
+
+    def in_force(self, item: Level | Threshold, version: str) -> bool:
+        """Whether a level or threshold is in force in ``version``: introduced in it or an earlier version
+        (no ``introduced_in``: from the first), and not retired in it or an earlier one. The order is the
+        order of ``versions``; an unknown version name (a rule reports it) counts as never in force."""
+        order = {name: i for i, name in enumerate(self.version_names)}
+        if version not in order:
+            return False
+        start = order.get(item.introduced_in, len(order)) if item.introduced_in else 0
+        stop = order.get(item.retired_in, -1) if item.retired_in else len(order)
+        return start <= order[version] < stop
+
+    def levels_in_force(self, version: str | None = None) -> list[Level]:
+        """The levels of the scale in force in ``version`` (default: the newest), lowest rank first."""
+        version = self.newest.version if version is None else version
+        return [lv for lv in (self.scale.levels if self.scale else []) if self.in_force(lv, version)]
+
+    def statements(self, element: str) -> list[tuple[int, ElementStatement]]:
+        """(index in ``elements``, statement) of what the framework states about ``element``, newest version first."""
+        order = {name: i for i, name in enumerate(self.version_names)}
+        found = [(i, s) for i, s in enumerate(self.elements) if s.element == element]
+        return sorted(found, key=lambda item: (-order.get(item[1].version, -1), item[0]))
+
+    def thresholds_in_force(self, version: str | None = None) -> list[Threshold]:
+        """The capability thresholds in force in ``version`` (default: the newest), in listed order."""
+        version = self.newest.version if version is None else version
+        return [t for t in self.thresholds if self.in_force(t, version)]
+
 
 class Reference(Strict):
     """A bibliography entry that definitions and claims cite by id."""
@@ -276,6 +325,7 @@ class Section(Strict):
 
     id: Slug
     title: PlainText
+    url: Url | None = Field(None, description="Where the section's text is read, in the course (http or https).")
     introduces: list[Slug] = Field(default_factory=list)
     discusses: list[Slug] = Field(default_factory=list)
 
@@ -287,6 +337,10 @@ class Chapter(Strict):
     number: int = Field(ge=1)
     title: PlainText
     summary: PlainText | None = None
+    url: Url | None = Field(None, description="Where the chapter's text is read, in the course (http or https).")
+    source: CoursePath | None = Field(
+        None, description="The chapter's source file or folder, relative to the course folder that "
+                          "`python -m generator chapters scan DIR` reads (default: files named after the id).")
     sections: list[Section] = Field(min_length=1)
 
 
@@ -302,10 +356,20 @@ class Mapping(Strict):
     source: str = Field(description="'framework-id/level-id'")
     target: str | None = Field(None, description="'framework-id/level-id', or none for no counterpart")
     relation: Relation
-    source_version: PlainText | None = Field(None, description="The version of the source level's framework.")
-    target_version: PlainText | None = Field(None, description="The version of the target level's framework.")
+    source_version: PlainText = Field(description="The version of the source level's framework the mapping describes.")
+    target_version: PlainText | None = Field(
+        None, description="The version of the target level's framework; required with a target, none without.")
     note: InlineMarkdown
     sources: list[Citation] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _target_has_a_version(self) -> Mapping:
+        """A target level names its framework's version; 'no counterpart' has neither."""
+        if self.target is not None and self.target_version is None:
+            raise ValueError("a mapping with a target needs target_version: the version of the target's framework")
+        if self.target is None and self.target_version is not None:
+            raise ValueError("target_version goes with a target: remove it, or name the target level")
+        return self
 
     @field_validator("source", "target")
     @classmethod
@@ -329,10 +393,13 @@ class Site(Strict):
     name: PlainText
     short_name: PlainText
     version: PlainText
-    url: Url
+    url: Url = Field(description="The public address; GLOSSARY_SITE_URL overrides it (the Pages workflow sets it).")
     description: PlainText
     publisher: PlainText
     license: PlainText
+    repo_url: Url | None = Field(
+        None, description="The repository that holds data/, for 'Edit this entry' links; GLOSSARY_REPO_URL overrides it.")
+    edit_uri: EditUri = Field("edit/main/", description="Path from repo_url to the editor of a file, as MkDocs' edit_uri.")
 
 
 RECORD_MODELS: dict[str, type[Strict]] = {

@@ -7,6 +7,15 @@ Rules of the linker:
   singular and plural forms both match;
 * the longest match wins ("Responsible Scaling Policy" before "Policy"); overlapping
   shorter matches are dropped;
+* a name followed by ``+`` is a different name ("Security Level 2+" is not "Security Level 2"),
+  and a hyphen joins words ("ASL-3" is not a mention of "ASL");
+* a level's name followed by a number names that numbered level, not the scheme ("Security
+  Level 2+", "AI Safety Level 3" do not link "Security Level" or "AI Safety Level"); the
+  whole numbered name links when it is a term's name;
+* a possessive links the name and leaves the ending outside ("[Anthropic]'s levels");
+* two mentions separated only by spaces would read as one link to one place ("Google DeepMind
+  CCL", "machine learning R&D critical capability levels"): only the last, the head of the
+  phrase, is linked, and the other is linked at its next mention;
 * never inside code, existing links, explicit links, autolinks or URLs; never a link from
   a term's page to itself; only the first mention of a term per section (the caller passes
   the section's ``seen`` set);
@@ -34,7 +43,9 @@ if TYPE_CHECKING:
 EXPLICIT = re.compile(r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
 _PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\]\n]*\]\]|!?\[[^\]\n]*\]\([^)\n]*\)(\{[^}\n]*\})?"
                         r"|<[^>\n]*>|https?://[^\s)]+")
-_WORD_CHAR = re.compile(r"[\w-]")
+_WORD_CHAR = re.compile(r"[\w+-]")  # characters that continue a name: a match next to one is not a mention
+_STEP_NAME = re.compile(r"(?i)(?:level|tier)$")  # a name ending so, followed by a number, names one numbered step
+_NUMBER_AFTER = re.compile(r"[ \u00a0]\d")
 _GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)\{ data-preview \}")
 
 
@@ -51,6 +62,11 @@ def whole_word_matches(automaton: ahocorasick.Automaton, haystack: str, text: st
         after = text[stop] if stop < len(text) else " "
         if not word_char.match(before) and not word_char.match(after):
             yield start, stop, payload
+
+
+def _names_a_numbered_step(text: str, start: int, stop: int) -> bool:
+    """Whether ``text[start:stop]`` is a level's name followed by a number: part of a numbered level's name."""
+    return bool(_STEP_NAME.search(text, start, stop) and _NUMBER_AFTER.match(text, stop))
 
 
 def explicit_links(text: str) -> list[tuple[str, str | None]]:
@@ -85,6 +101,11 @@ def word_forms(name: str) -> set[str]:
     return forms
 
 
+PROPER_NAME_CATEGORIES = frozenset({"framework", "organisation"})
+"""Terms whose names are proper names: matched as written, so "frontier safety frameworks" in general
+does not link to Google DeepMind's Frontier Safety Framework, nor "meta-analysis" to Meta."""
+
+
 def _is_abbreviation(name: str) -> bool:
     letters = [c for c in name if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
@@ -111,7 +132,7 @@ class Linker:
             names = [term.title, *term.aliases] + ([term.abbreviation] if term.abbreviation else [])
             for name in names:
                 for form in word_forms(name):
-                    if _is_abbreviation(name):
+                    if _is_abbreviation(name) or term.category in PROPER_NAME_CATEGORIES:
                         self.abbreviations.add_word(form, (len(form), term.id))
                     else:
                         self.words.add_word(form.lower(), (len(form), term.id))
@@ -123,6 +144,7 @@ class Linker:
         """Whole-word matches (start, end, id), longest first at each position, non-overlapping."""
         found = [*whole_word_matches(self.words, text.lower(), text, _WORD_CHAR),
                  *whole_word_matches(self.abbreviations, text, text, _WORD_CHAR)]
+        found = [m for m in found if not _names_a_numbered_step(text, m[0], m[1])]
         found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
         chosen: list[tuple[int, int, str]] = []
         last_end = 0
@@ -166,9 +188,12 @@ class Linker:
     def _link_plain(self, chunk: str, seen: set[str], own: str | None, result: LinkResult) -> str:
         out: list[str] = []
         pos = 0
-        for start, stop, tid in self._matches(chunk):
+        matches = self._matches(chunk)
+        for k, (start, stop, tid) in enumerate(matches):
             if tid == own or tid in seen:
                 continue
+            if k + 1 < len(matches) and self._joined(chunk, stop, matches[k + 1], seen, own):
+                continue  # the next mention is the head of the phrase; this one links later
             seen.add(tid)
             result.targets.add(tid)
             out.append(chunk[pos:start])
@@ -176,6 +201,14 @@ class Linker:
             pos = stop
         out.append(chunk[pos:])
         return "".join(out)
+
+
+    @staticmethod
+    def _joined(chunk: str, stop: int, following: tuple[int, int, str], seen: set[str], own: str | None) -> bool:
+        """Whether the mention ending at ``stop`` is followed, across spaces only, by a mention that will be linked."""
+        start, _, tid = following
+        gap = chunk[stop:start]
+        return bool(gap) and gap.strip(" ") == "" and tid != own and tid not in seen
 
 
 def strip_links(text: str) -> str:

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from ..model.records import Crosswalk, Framework, Level
+from ..model.records import Crosswalk, Framework, Level, Mapping
 
 FONT = 13
 BOX_W, BOX_H, GAP = 210, 34, 10
@@ -54,16 +54,17 @@ def ladder_svg(fw: Framework) -> str:
         return ""
     levels = list(reversed(fw.scale.levels))
     needs: dict[str, list[str]] = {}
-    for t in fw.thresholds:
-        if t.requires and not t.retired_in:
+    for t in fw.thresholds_in_force():
+        if t.requires:
             needs.setdefault(t.requires, []).append(t.title)
+    in_force = {lv.id for lv in fw.levels_in_force()}
     width = 760
     height = len(levels) * (BOX_H + GAP) + 40
     body = [_text(10, 18, f"{fw.scale.plural_name}, highest first", "gl-text gl-muted")]
     desc_parts = []
     for i, level in enumerate(levels):
         y = 28 + i * (BOX_H + GAP)
-        retired = " (retired)" if level.retired_in else ""
+        retired = "" if level.id in in_force else " (retired)"
         body.append(f'<a href="#{escape(level.id)}"><rect class="gl-box{" gl-retired" if retired else ""}" '
                     f'x="10" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/>')
         body.append(_text(20, y + 22, _shorten(level.label + retired, 28), "gl-text gl-strong") + "</a>")
@@ -75,8 +76,9 @@ def ladder_svg(fw: Framework) -> str:
                           + (f" Required by: {', '.join(thresholds)}." if thresholds else ""))
     desc = f"{len(levels)} levels from highest to lowest. " + " ".join(desc_parts)
     return _figure(f"ladder-{fw.id}", width, height, f"Ladder of the {fw.title}", desc, body,
-                   f"The {fw.scale.plural_name} of the {fw.title} (version {fw.versions[-1].version}), "
-                   "with the capability thresholds in force that require each level.", role="group")
+                   f"The {fw.scale.plural_name} of the {fw.title} across its versions, marked retired when not in "
+                   f"force in version {fw.newest.version}, with the capability thresholds in force there that "
+                   "require each level.", role="group")
 
 
 def timeline_svg(frameworks: Sequence[Framework]) -> str:
@@ -114,33 +116,42 @@ def timeline_svg(frameworks: Sequence[Framework]) -> str:
 
 
 def _level_index(frameworks: Sequence[Framework]) -> dict[str, tuple[int, int, Level]]:
+    """'framework-id/level-id' -> (column, row, level) of each level in force in the framework's newest version."""
     index = {}
     for col, fw in enumerate(frameworks):
-        levels = fw.scale.levels if fw.scale else []
-        for row, level in enumerate(reversed(levels)):
+        for row, level in enumerate(reversed(fw.levels_in_force())):
             index[f"{fw.id}/{level.id}"] = (col, row, level)
     return index
 
 
+def _between_shown_versions(mapping: Mapping, shown: dict[str, str]) -> bool:
+    """Whether a mapping relates the very versions the picture shows (the newest of each framework)."""
+    ends = [(mapping.source, mapping.source_version), (mapping.target or "", mapping.target_version)]
+    return all(shown.get(ref.split("/")[0]) == version for ref, version in ends if ref)
+
+
 def comparison_svg(frameworks: Sequence[Framework], crosswalk: Crosswalk | None) -> str:
-    """The frameworks' ladders side by side, with a line for each crosswalk correspondence."""
+    """The levels in force in each framework's newest version, side by side, with a line for each crosswalk
+    correspondence between exactly those versions."""
     scaled = [fw for fw in frameworks if fw.scale]
     if not scaled:
         return ""
+    shown = {fw.id: fw.newest.version for fw in scaled}
+    mappings = [m for m in (crosswalk.mappings if crosswalk else []) if _between_shown_versions(m, shown)]
     col_w, box_w = 185, 150
-    rows = max(len(fw.scale.levels) for fw in scaled if fw.scale)
-    width, height = len(scaled) * col_w + 20, rows * (BOX_H + GAP) + 70
+    rows = max([len(fw.levels_in_force()) for fw in scaled] + [1])
+    width, height = len(scaled) * col_w + 20, rows * (BOX_H + GAP) + 88
     index = _level_index(scaled)
     body = []
 
     def box_at(col: int, row: int) -> tuple[float, float]:
-        return 10 + col * col_w, 40 + row * (BOX_H + GAP)
+        return 10 + col * col_w, 56 + row * (BOX_H + GAP)
 
     for col, fw in enumerate(scaled):
         x, _ = box_at(col, 0)
         body.append(_text(x, 22, _shorten(fw.short_title, 20), "gl-text gl-strong"))
-    desc_parts = []
-    for mapping in (crosswalk.mappings if crosswalk else []):
+        body.append(_text(x, 40, _shorten(f"version {fw.newest.version}", 22), "gl-text gl-small gl-muted"))
+    for mapping in mappings:
         source, target = index.get(mapping.source), index.get(mapping.target or "")
         if not source or not target or mapping.relation == "none":
             continue
@@ -151,24 +162,31 @@ def comparison_svg(frameworks: Sequence[Framework], crosswalk: Crosswalk | None)
         x1, x2 = (sx + box_w, tx) if sc < tc else (sx, tx + box_w)
         body.append(f'<line class="gl-map gl-{mapping.relation}" x1="{x1:.0f}" y1="{sy + BOX_H / 2:.0f}" '
                     f'x2="{x2:.0f}" y2="{ty + BOX_H / 2:.0f}"/>')
-    for key, (col, row, level) in index.items():
-        x, y = box_at(col, row)
-        fid = key.split("/")[0]
-        body.append(f'<a href="../{escape(fid)}/#{escape(level.id)}"><rect class="gl-box" x="{x:.0f}" y="{y:.0f}" '
-                    f'width="{box_w}" height="{BOX_H}" rx="6"/>')
-        body.append(_text(x + 10, y + 22, _shorten(level.label, 19), "gl-text gl-strong") + "</a>")
-    for mapping in (crosswalk.mappings if crosswalk else []):
+    for col, fw in enumerate(scaled):
+        body.append(f'<g class="gl-column" id="comparison-{escape(fw.id)}">')
+        for c, row, level in index.values():
+            if c != col:
+                continue
+            x, y = box_at(col, row)
+            body.append(f'<a href="../{escape(fw.id)}/#{escape(level.id)}"><rect class="gl-box" x="{x:.0f}" y="{y:.0f}" '
+                        f'width="{box_w}" height="{BOX_H}" rx="6"/>')
+            body.append(_text(x + 10, y + 22, _shorten(level.label, 19), "gl-text gl-strong") + "</a>")
+        body.append("</g>")
+    desc_parts = [f"{fw.title} version {fw.newest.version}: "
+                  + (", ".join(lv.label for lv in fw.levels_in_force()) or "no levels") + "." for fw in scaled]
+    for mapping in mappings:
         source, target = index.get(mapping.source), index.get(mapping.target or "")
         if source:
             other = target[2].label if target else "no counterpart"
             desc_parts.append(f"{source[2].label} {mapping.relation if target else ''} {other}.".replace("  ", " "))
-    desc = ("Levels of " + ", ".join(fw.title for fw in scaled) + ", side by side, highest first. "
-            "Correspondences: " + " ".join(desc_parts))
+    desc = ("The levels in force in the newest version of each framework, side by side, highest first. "
+            + " ".join(desc_parts))
     legend_y = height - 12
     body.append(f'<line class="gl-map gl-analogous" x1="10" y1="{legend_y - 4}" x2="40" y2="{legend_y - 4}"/>')
     body.append(_text(46, legend_y, "analogous", "gl-text gl-small"))
     body.append(f'<line class="gl-map gl-broader" x1="140" y1="{legend_y - 4}" x2="170" y2="{legend_y - 4}"/>')
     body.append(_text(176, legend_y, "broader or narrower", "gl-text gl-small"))
     return _figure("comparison", width, height, "The frameworks' levels side by side", desc, body,
-                   "Lines join levels that the crosswalk relates in neighbouring columns; "
-                   "the table below lists every correspondence with its source.", role="group")
+                   "The levels in force in the version of each framework named above it. Lines join levels that "
+                   "the crosswalk relates between exactly those versions, in neighbouring columns; the table below "
+                   "lists every correspondence, of any version, with its source.", role="group")

@@ -18,8 +18,10 @@ from typing import Any
 
 import jinja2
 
-from ..project import GENERATED_MARK
-from .link import Links, whole_word_matches
+from ..model.records import ELEMENT_TITLES
+from ..project import GENERATED_MARK, LAYOUT
+from .cite import bibtex_entry
+from .link import EXPLICIT, Links, whole_word_matches
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .search import search_index
 from .validate import Glossary
@@ -55,6 +57,15 @@ def yaml_string(value: Any) -> str:
     import json
 
     return json.dumps(str(value), ensure_ascii=False)
+
+
+def unlinked(text: str, terms: dict[str, Any]) -> str:
+    """Inline Markdown with each explicit link ``[[id|label]]`` replaced by its label (or the term's title)."""
+    def label(match: re.Match[str]) -> str:
+        tid = match.group(1).strip()
+        return match.group(2) or (terms[tid].title if tid in terms else tid)
+
+    return EXPLICIT.sub(label, text)
 
 
 def initial(title: str) -> str:
@@ -94,6 +105,7 @@ def environment() -> jinja2.Environment:
     """The Jinja environment all templates share."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        extensions=["jinja2.ext.do"],
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -101,21 +113,24 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, yaml=yaml_string, html=escape_html)
-    env.globals.update(generated_mark=GENERATED_MARK, initial=initial)
+    env.globals.update(generated_mark=GENERATED_MARK, initial=initial, bibtex_entry=bibtex_entry)
     return env
 
 
-def _context(g: Glossary, links: Links) -> dict[str, Any]:
+def _context(g: Glossary, links: Links, history: Any = None) -> dict[str, Any]:
     assert g.site is not None
     terms = g.terms
     frameworks = g.frameworks
     return {
         "site": g.site,
+        "base_url": g.site.url.rstrip("/") + "/",
+        "history": history,
         "glossary": g,
         "terms": terms,
         "frameworks": frameworks,
         "references": g.references,
         "chapters": g.chapters,
+        "chapters_file": LAYOUT["chapters"],
         "links": links,
         "term_records": {r.model.id: r for r in sorted(g.term_records, key=lambda r: r.model.id)},
         "framework_records": {r.model.id: r for r in sorted(g.framework_records, key=lambda r: r.model.id)},
@@ -132,6 +147,9 @@ def _context(g: Glossary, links: Links) -> dict[str, Any]:
         "timeline_svg": timeline_svg(list(frameworks.values())),
         "comparison_svg": comparison_svg(list(frameworks.values()), g.crosswalk),
         "ladder_svg": ladder_svg,
+        "element_titles": ELEMENT_TITLES,
+        "unlinked": lambda text: unlinked(text, terms),
+        "stating_frameworks": [fw for fw in frameworks.values() if fw.elements],
     }
 
 
@@ -216,19 +234,23 @@ class AbbreviationIndex:
         return "".join(f"*[{a}]: {escape_attr(self.expansions[a])}\n" for a in self.used_in(text))
 
 
-def render_pages(g: Glossary, links: Links) -> list[Page]:
-    """Every generated page of the site, sorted by path."""
+def render_pages(g: Glossary, links: Links, history: Any = None) -> list[Page]:
+    """Every generated page of the site, sorted by path. ``history`` (a
+    :class:`generator.build.history.History`) adds the What changed page and each term's last change."""
     env = environment()
-    ctx = _context(g, links)
+    ctx = _context(g, links, history)
     pages = [
         Page("index.md", env.get_template("home.md.j2").render(ctx)),
         Page("glossary/index.md", env.get_template("az.md.j2").render(ctx)),
         Page("references/index.md", env.get_template("references.md.j2").render(ctx)),
         Page("frameworks/index.md", env.get_template("frameworks.md.j2").render(ctx)),
         Page("frameworks/compare.md", env.get_template("compare.md.j2").render(ctx)),
+        Page("frameworks/elements.md", env.get_template("elements.md.j2").render(ctx)),
         Page("chapters/index.md", env.get_template("chapters.md.j2").render(ctx)),
         Page("includes/abbreviations.md", env.get_template("abbreviations.md.j2").render(ctx)),
     ]
+    if history is not None:
+        pages.append(Page("changes.md", env.get_template("changes.md.j2").render(ctx)))
     term_template = env.get_template("term.md.j2")
     for tid, record in ctx["term_records"].items():
         pages.append(Page(f"terms/{tid}.md", term_template.render(ctx, term=record.model, record=record)))

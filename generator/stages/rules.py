@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..findings import Finding, did_you_mean
-from ..model.records import Citation
+from ..model.records import Citation, Mapping
 from ..project import ABBREVIATIONS_INCLUDE, GENERATED_MARK
 from .link import explicit_links, iter_texts
 from .load import Document, Loc
@@ -63,6 +63,8 @@ def _citations(glossary: Glossary) -> Iterator[tuple[Record[Any], tuple[Any, ...
         for i, claim in enumerate(term.claims):
             for j, c in enumerate(claim.sources):
                 yield record, ("claims", i, "sources", j, "ref"), c
+        for i, sense in enumerate(term.definitions):
+            yield record, ("definitions", i, "source", "ref"), sense.source
     for record in glossary.framework_records:
         fw = record.model
         for i, c in enumerate(fw.sources):
@@ -78,6 +80,8 @@ def _citations(glossary: Glossary) -> Iterator[tuple[Record[Any], tuple[Any, ...
         for i, threshold in enumerate(fw.thresholds):
             for j, c in enumerate(threshold.sources):
                 yield record, ("thresholds", i, "sources", j, "ref"), c
+        for i, statement in enumerate(fw.elements):
+            yield record, ("elements", i, "source", "ref"), statement.source
     if glossary.crosswalk_record:
         for i, mapping in enumerate(glossary.crosswalk_record.model.mappings):
             for j, c in enumerate(mapping.sources):
@@ -202,6 +206,29 @@ def terms_have_sources(g: Glossary) -> Iterator[Finding]:
         if not record.model.sources:
             yield record.finding("id", message=f"term '{record.model.id}' has no sources",
                                  hint="add a 'sources:' list of reference ids")
+
+
+@rule
+def terms_are_defined(g: Glossary) -> Iterator[Finding]:
+    """A term has the glossary's own ``definition``, or published ``definitions:`` (or both)."""
+    for record in g.term_records:
+        if record.model.definition is None and not record.model.definitions:
+            yield record.finding("id", message=f"term '{record.model.id}' has no definition",
+                                 hint="add a 'definition:', or 'definitions:' with a 'definitions_note:'")
+
+
+@rule
+def published_definitions_have_a_note(g: Glossary) -> Iterator[Finding]:
+    """A term with published ``definitions:`` has a ``definitions_note`` saying how they differ, and a note
+    only goes with definitions, so the senses are never an unlabelled mix."""
+    for record in g.term_records:
+        term = record.model
+        if term.definitions and term.definitions_note is None:
+            yield record.finding("definitions", key=True, message="definitions: needs a definitions_note",
+                                 hint="say in one line how the published definitions differ")
+        elif term.definitions_note is not None and not term.definitions:
+            yield record.finding("definitions_note", key=True, message="definitions_note: there are no definitions: to note",
+                                 hint="add the published definitions, or remove the note")
 
 
 @rule
@@ -384,6 +411,121 @@ def crosswalk_levels_exist(g: Glossary) -> Iterator[Finding]:
             yield record.finding("mappings", i, "relation",
                                  message="relation 'none' goes with no target, and every other relation with one",
                                  hint="set relation: none and drop target, or name the target level")
+
+
+def _mapping_ends(mapping: Mapping) -> list[tuple[str, str, str | None]]:
+    """(field, 'framework-id/level-id', version) of each end of a mapping that names a level."""
+    ends = [("source", mapping.source, mapping.source_version)]
+    if mapping.target is not None:
+        ends.append(("target", mapping.target, mapping.target_version))
+    return ends
+
+
+@rule
+def crosswalk_versions_exist(g: Glossary) -> Iterator[Finding]:
+    """A mapping's ``source_version`` and ``target_version`` name versions of the source's and the target's framework."""
+    if not g.crosswalk_record:
+        return
+    record, frameworks = g.crosswalk_record, g.frameworks
+    for i, mapping in enumerate(record.model.mappings):
+        for name, ref, version in _mapping_ends(mapping):
+            fw = frameworks.get(ref.split("/")[0])
+            if fw is not None and version is not None and version not in fw.version_names:
+                yield record.finding("mappings", i, f"{name}_version",
+                                     message=f"{name}_version: unknown version '{version}' of '{fw.id}'",
+                                     hint=did_you_mean(version, fw.version_names)
+                                     or f"versions are: {', '.join(fw.version_names)}")
+
+
+@rule
+def crosswalk_levels_are_in_force(g: Glossary) -> Iterator[Finding]:
+    """Each level a mapping relates is in force in the version the mapping names for it (not yet
+    introduced or already retired there is an error), so no mapping compares a level that version lacks."""
+    if not g.crosswalk_record:
+        return
+    record, frameworks = g.crosswalk_record, g.frameworks
+    for i, mapping in enumerate(record.model.mappings):
+        for name, ref, version in _mapping_ends(mapping):
+            fid, lid = ref.split("/")
+            fw = frameworks.get(fid)
+            level = next((lv for lv in (fw.scale.levels if fw and fw.scale else []) if lv.id == lid), None)
+            if fw is None or level is None or version not in fw.version_names:
+                continue  # crosswalk_levels_exist and crosswalk_versions_exist report these
+            if not fw.in_force(level, version):
+                in_force = [v for v in fw.version_names if fw.in_force(level, v)]
+                yield record.finding("mappings", i, f"{name}_version",
+                                     message=f"{name}: level '{ref}' is not in force in version {version}",
+                                     hint=f"it is in force in: {', '.join(in_force) or 'no version'}")
+
+
+_INVERSE = {"analogous": "analogous", "broader": "narrower", "narrower": "broader", "none": "none"}
+_PHRASE = {"analogous": "analogous to", "broader": "broader than", "narrower": "narrower than", "none": "unrelated to"}
+
+
+def _where(record: Record[Any], *loc: Any) -> str:
+    mark = record.doc.mark(record.base + loc)
+    return f"{record.doc.path}:{mark.line}:{mark.col}"
+
+
+@rule
+def crosswalk_mappings_agree(g: Glossary) -> Iterator[Finding]:
+    """Mappings between the same versions do not contradict each other: a level that has 'no counterpart'
+    (relation none) in a version is related to no level in another row for that version, and a pair of
+    levels has one relation (A broader than B is the same as B narrower than A)."""
+    if not g.crosswalk_record:
+        return
+    record = g.crosswalk_record
+    mappings = record.model.mappings
+    alone = {(m.source, m.source_version): i for i, m in enumerate(mappings) if m.relation == "none"}
+    pairs: dict[tuple[tuple[str, str | None], tuple[str, str | None]], tuple[int, str]] = {}
+    for i, m in enumerate(mappings):
+        if m.target is None:
+            continue
+        for _name, ref, version in _mapping_ends(m):
+            if (ref, version) in alone:
+                j = alone[(ref, version)]
+                yield record.finding("mappings", i, "relation",
+                                     message=f"'{ref}' (version {version}) is '{m.relation}' here, "
+                                             f"but has no counterpart (relation none) in another mapping",
+                                     hint=f"see {_where(record, 'mappings', j, 'relation')}; keep one of them")
+        a, b = (m.source, m.source_version), (m.target, m.target_version)
+        key, relation = ((a, b), m.relation) if a <= b else ((b, a), _INVERSE[m.relation])
+        if key in pairs and pairs[key][1] != relation:
+            j = pairs[key][0]
+            yield record.finding("mappings", i, "relation",
+                                 message=f"'{m.source}' (version {m.source_version}) is {_PHRASE[m.relation]} "
+                                         f"'{m.target}' (version {m.target_version}) here, but another mapping "
+                                         f"says '{mappings[j].relation}'"
+                                         + (" in the other direction" if mappings[j].source != m.source else ""),
+                                 hint=f"see {_where(record, 'mappings', j, 'relation')}; keep one relation")
+        pairs.setdefault(key, (i, relation))
+
+
+@rule
+def element_versions_exist(g: Glossary) -> Iterator[Finding]:
+    """A common-element statement's ``version`` is a version of its own framework."""
+    for record in g.framework_records:
+        fw = record.model
+        for i, statement in enumerate(fw.elements):
+            if statement.version not in fw.version_names:
+                yield record.finding("elements", i, "version",
+                                     message=f"version: unknown version '{statement.version}' of '{fw.id}'",
+                                     hint=did_you_mean(statement.version, fw.version_names)
+                                     or f"versions are: {', '.join(fw.version_names)}")
+
+
+@rule
+def elements_are_stated_once_per_version(g: Glossary) -> Iterator[Finding]:
+    """A framework states each common element at most once per version, so every matrix cell has one statement."""
+    for record in g.framework_records:
+        first: dict[tuple[str, str], int] = {}
+        for i, statement in enumerate(record.model.elements):
+            key = (statement.element, statement.version)
+            if key in first:
+                yield record.finding("elements", i, "element",
+                                     message=f"element '{statement.element}' is stated twice for version {statement.version}",
+                                     hint=f"see {_where(record, 'elements', first[key], 'element')}; merge the two statements")
+            first.setdefault(key, i)
 
 
 @rule

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from ..findings import Finding, did_you_mean
 from ..model.records import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
 from ..project import LAYOUT, SCHEMA_DIR
+from .address import apply_overrides
 from .load import Document, Loc, load_file
 
 T = TypeVar("T", bound=Strict)
@@ -213,6 +214,8 @@ def load_glossary(root: Path) -> tuple[Glossary, list[Finding]]:
 
     doc = _load(root, LAYOUT["site"], findings, required=True)
     if doc and (site := _validate(Site, doc, doc.data, (), findings)):
+        site, problems = apply_overrides(site, doc)
+        findings.extend(problems)
         glossary.site, glossary.site_record = site, Record(site, doc)
 
     doc = _load(root, LAYOUT["references"], findings, required=True)
