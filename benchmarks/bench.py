@@ -280,10 +280,12 @@ def site_sizes(site: Path, n: int) -> dict[str, Any]:
     pages = list((site / "terms").glob("*/index.html"))
     page_bytes = sum(p.stat().st_size for p in pages)
     # The glossary's own index (generator/stages/search.py); the bare engine has Material's.
-    ours = site / "assets" / "search-index.json"
+    ours = site / "assets" / "search-index.js"
     index = ours if ours.exists() else site / "search" / "search_index.json"
     index_bytes = index.stat().st_size if index.exists() else 0
-    docs = len(json.loads(index.read_text(encoding="utf-8"))["docs"]) if index.exists() else 0
+    text = index.read_text(encoding="utf-8") if index.exists() else ""
+    text = text[text.index("{"):].rstrip().rstrip(";") if text else ""  # ours is a script: window.x = {...};
+    docs = len(json.loads(text)["docs"]) if text else 0
     return {
         "term_pages": len(pages),
         "term_page_bytes": page_bytes / max(1, len(pages)),
@@ -464,7 +466,7 @@ def measure_search(row: dict[str, Any], log) -> dict[str, Any]:
                 page = browser.new_page()
                 index_done: dict[str, float] = {}
                 page.on("requestfinished", lambda r: index_done.setdefault("t", time.perf_counter())
-                        if r.url.endswith("search-index.json") else None)
+                        if r.url.endswith("search-index.js") else None)
                 started = time.perf_counter()
                 page.goto(url, wait_until="load")
                 loaded = time.perf_counter()

@@ -65,7 +65,7 @@ def test_generate_rewrites_only_changed_files_and_removes_orphans(project: Path)
     # term, the terms a framework uses), the A-Z index, the home page and the search index
     showing = sorted(p.relative_to(project / "content").as_posix() for p in (project / "content").rglob("*.*")
                      if "Adversarial probing of a system" in p.read_text(encoding="utf-8"))
-    assert showing == ["assets/search-index.json", "chapters/ch1-basics.md", "frameworks/alpha.md", "glossary/index.md",
+    assert showing == ["assets/search-index.js", "chapters/ch1-basics.md", "frameworks/alpha.md", "glossary/index.md",
                        "index.md", "terms/red-teaming.md", "terms/safety-level.md"]
     assert sorted(third.written) == showing
     (project / "data/terms/red-teaming.yaml").unlink()

@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks.bench import _misspell
 from benchmarks.synth import synth
-from generator.stages.search import KINDS, search_index
+from generator.stages.search import KINDS, search_index, search_index_script
 from generator.stages.validate import load_glossary
 from tests.conftest import REPO, _build, _serve, free_port, make_project
 
@@ -160,12 +160,14 @@ def test_index_holds_every_level_threshold_and_term(tmp_path: Path) -> None:
     urls = {d[1] for d in docs}
     for fw in glossary.frameworks.values():
         for lv in fw.scale.levels if fw.scale else []:
-            assert f"frameworks/{fw.id}/#{lv.id}" in urls
+            assert f"frameworks/{fw.id}.md#{lv.id}" in urls
         for th in fw.thresholds:
-            assert f"frameworks/{fw.id}/#{th.id}" in urls
-    assert {f"terms/{t}/" for t in glossary.terms} <= urls
+            assert f"frameworks/{fw.id}.md#{th.id}" in urls
+    assert {f"terms/{t}.md" for t in glossary.terms} <= urls
     assert {d[0] for d in docs} <= set(KINDS)
     assert search_index(glossary) == search_index(glossary)
+    script = search_index_script(glossary)
+    assert script.startswith("window.glossarySearchIndex = {") and json.loads(script[29:-2]) == json.loads(search_index(glossary))
 
 
 def test_index_stays_under_one_kib_a_term_at_5000_terms(tmp_path: Path) -> None:

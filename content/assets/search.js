@@ -1,6 +1,7 @@
 /*
-  The glossary's search: MiniSearch (vendored beside this file) over assets/search-index.json,
-  which the generator writes (generator/stages/search.py). It drives the search dialog of
+  The glossary's search: MiniSearch (vendored beside this file) over assets/search-index.js,
+  which the generator writes (generator/stages/search.py); a script rather than a fetch, so that
+  the offline copy, opened from file://, searches too. It drives the search dialog of
   generator/theme/partials/search.html, styled by Material's own search classes.
 
   Rules, in the order they rank a result:
@@ -17,7 +18,7 @@
   "use strict";
 
   var script = document.currentScript;
-  var INDEX_URL = new URL("search-index.json", script.src);
+  var INDEX_URL = new URL("search-index.js", script.src);
   var SITE_ROOT = new URL("../", script.src);
   // Kinds in the index (generator/stages/search.py KINDS) and how much each weighs.
   var KIND_BOOST = { t: 3, l: 3, h: 2.5, f: 2.5, p: 1, c: 0.8, s: 0.6, r: 0.5 };
@@ -76,13 +77,31 @@
 
   var state = { docs: null, engine: null, names: [], loading: null };
 
+  /** Load the index script once; it sets window.glossarySearchIndex. */
   function fetchIndex() {
     if (!state.loading)
-      state.loading = fetch(INDEX_URL).then(function (r) {
-        if (!r.ok) throw new Error("search index: HTTP " + r.status);
-        return r.json();
-      }).then(function (body) { state.docs = body.docs; return body; });
+      state.loading = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = INDEX_URL.href;
+        tag.onload = function () {
+          var body = window.glossarySearchIndex;
+          if (!body || !Array.isArray(body.docs)) return reject(new Error("the search index is malformed"));
+          state.docs = body.docs;
+          resolve(body);
+        };
+        tag.onerror = function () { reject(new Error("the search index did not load")); };
+        document.head.appendChild(tag);
+      });
     return state.loading;
+  }
+
+  /** A page's address from its source path: "terms/x.md#a" is "terms/x/#a" on a server and
+      "terms/x.html#a" in the offline copy (plain .html files, opened from file://). */
+  function pageUrl(path) {
+    var m = path.match(/^(.*)\.md(#.*)?$/), base = m[1], hash = m[2] || "";
+    if (location.protocol === "file:") return base + ".html" + hash;
+    base = base === "index" ? "" : base.replace(/(^|\/)index$/, "$1");
+    return (base && !/\/$/.test(base) ? base + "/" : base) + hash;
   }
 
   /** The MiniSearch index, built once from the fetched documents, in chunks that leave the page
@@ -159,7 +178,7 @@
     return e;
   }
 
-  function href(doc) { return new URL(doc[1], SITE_ROOT).href; }
+  function href(doc) { return new URL(pageUrl(doc[1]), SITE_ROOT).href; }
 
   function kindLabel(doc) {
     var kinds = { t: "Term", l: "Level", h: "Threshold", f: "Framework", p: "Page", c: "Chapter", s: "Section", r: "Reference" };

@@ -23,11 +23,11 @@ from ..project import GENERATED_MARK, LAYOUT
 from .cite import bibtex_entry
 from .link import EXPLICIT, Links, whole_word_matches
 from .pictures import comparison_svg, ladder_svg, timeline_svg
-from .search import search_index
+from .search import search_index_script
 from .validate import Glossary
 
 TEMPLATES = Path(__file__).parent / "templates"
-SEARCH_INDEX = "assets/search-index.json"  # read by content/assets/search.js, beside it
+SEARCH_INDEX = "assets/search-index.js"  # loaded by content/assets/search.js, beside it
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 
@@ -261,7 +261,7 @@ def render_pages(g: Glossary, links: Links, history: Any = None) -> list[Page]:
     for chapter in g.chapters:
         pages.append(Page(f"chapters/{chapter.id}.md", chapter_template.render(ctx, chapter=chapter)))
     abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
-    finished = [Page(SEARCH_INDEX, search_index(g))]
+    finished = [Page(SEARCH_INDEX, search_index_script(g))]
     for page in pages:
         text = tidy_markdown(page.text)
         if not page.path.startswith("includes/"):

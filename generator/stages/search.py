@@ -1,15 +1,18 @@
 """The site's search index: one small document per entry, level, threshold, framework, page.
 
-Contract: :func:`search_index` is a pure function of the data and returns the text of
-``assets/search-index.json`` (compact, sorted, byte-identical for the same data). The browser
-script ``content/assets/search.js`` builds a MiniSearch index from it on the reader's machine.
+Contract: :func:`search_index` is a pure function of the data and returns the index as JSON
+(compact, sorted, byte-identical for the same data); :func:`search_index_script` wraps it as
+``assets/search-index.js``, a script that sets ``window.glossarySearchIndex`` (a script, not a
+fetch, so that the offline copy opened from file:// searches too). The browser script
+``content/assets/search.js`` builds a MiniSearch index from it on the reader's machine.
 
 Each document is ``[kind, url, title, abbreviation, aliases, context, text]``:
 
 * ``kind``: one letter of :data:`KINDS`; the script ranks entries (terms, levels, thresholds,
   frameworks) above pages, chapters and references;
-* ``url``: relative to the site root, with the anchor for levels, thresholds, sections and
-  references;
+* ``url``: the page's source path under content/ (``terms/x.md``), with the anchor for levels,
+  thresholds, sections and references; the script turns it into the page's address (directory
+  URLs on a server, ``.html`` files in the offline copy);
 * ``abbreviation`` (or ``""``) and ``aliases``: with the title, the names "did you mean" suggests;
 * ``context``: where the document lives (a level's framework, a section's chapter);
 * ``text``: the summary.
@@ -40,11 +43,11 @@ KINDS = {
 
 # The generated pages that are not entries, with the title the search shows for each.
 PAGES = (
-    ("glossary/", "Glossary A–Z", "Every term in alphabetical order, by category and by framework."),
-    ("frameworks/", "Frameworks", "The frameworks, their versions over time and their levels."),
-    ("frameworks/compare/", "Framework comparison", "The frameworks' levels side by side, and how they relate."),
-    ("chapters/", "Chapters", "The course chapters and the terms each introduces."),
-    ("references/", "References", "The bibliography every definition and claim cites."),
+    ("glossary/index.md", "Glossary A–Z", "Every term in alphabetical order, by category and by framework."),
+    ("frameworks/index.md", "Frameworks", "The frameworks, their versions over time and their levels."),
+    ("frameworks/compare.md", "Framework comparison", "The frameworks' levels side by side, and how they relate."),
+    ("chapters/index.md", "Chapters", "The course chapters and the terms each introduces."),
+    ("references/index.md", "References", "The bibliography every definition and claim cites."),
 )
 
 Document = list[Any]
@@ -53,7 +56,7 @@ Document = list[Any]
 def term_documents(g: Glossary) -> list[Document]:
     """A document per term: title, abbreviation and aliases, category, summary."""
     return [
-        ["t", f"terms/{t.id}/", t.title, t.abbreviation or "", list(t.aliases), t.category.replace("-", " "), t.summary]
+        ["t", f"terms/{t.id}.md", t.title, t.abbreviation or "", list(t.aliases), t.category.replace("-", " "), t.summary]
         for t in g.terms.values()
     ]
 
@@ -62,7 +65,7 @@ def framework_documents(g: Glossary) -> list[Document]:
     """A document per framework, per level of its scale and per capability threshold."""
     docs: list[Document] = []
     for fw in g.frameworks.values():
-        page = f"frameworks/{fw.id}/"
+        page = f"frameworks/{fw.id}.md"
         docs.append(["f", page, fw.title, "", [fw.short_title] if fw.short_title != fw.title else [],
                      fw.publisher, fw.summary])
         levels = {lv.id: lv for lv in (fw.scale.levels if fw.scale else [])}
@@ -78,7 +81,7 @@ def chapter_documents(g: Glossary) -> list[Document]:
     """A document per chapter and per chapter section."""
     docs: list[Document] = []
     for ch in g.chapters:
-        page = f"chapters/{ch.id}/"
+        page = f"chapters/{ch.id}.md"
         title = f"Chapter {ch.number}: {ch.title}"
         docs.append(["c", page, title, "", [], "", ch.summary or ""])
         docs.extend(["s", f"{page}#{s.id}", s.title, "", [], title, ""] for s in ch.sections)
@@ -88,7 +91,7 @@ def chapter_documents(g: Glossary) -> list[Document]:
 def reference_documents(g: Glossary) -> list[Document]:
     """A document per reference: its title, publisher, authors and year."""
     return [
-        ["r", f"references/#{r.id}", r.title, "", [], f"{r.publisher} ({r.date.year})", ", ".join(r.authors)]
+        ["r", f"references/index.md#{r.id}", r.title, "", [], f"{r.publisher} ({r.date.year})", ", ".join(r.authors)]
         for r in g.references.values()
     ]
 
@@ -105,3 +108,8 @@ def search_index(g: Glossary) -> str:
     docs.sort(key=lambda d: (rank.index(d[0]), d[1]))
     body = {"generated": GENERATED_MARK, "version": 1, "kinds": KINDS, "docs": docs}  # the mark: write.py
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def search_index_script(g: Glossary) -> str:
+    """``assets/search-index.js``: the JSON of :func:`search_index` assigned to ``window.glossarySearchIndex``."""
+    return "window.glossarySearchIndex = " + search_index(g).rstrip("\n") + ";\n"
