@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help site test check generate serve browser bench clean lock engines tools permalinks lock-engines
+.PHONY: help site test check generate serve browser bench clean lock engines tools permalinks lock-engines golden
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -48,7 +48,7 @@ lock: ## Re-lock requirements/site.txt and dev.txt with hashes from their .in fi
 
 clean: ## Remove the built site and generated pages (keeps .venv)
 	rm -rf site .site.* 
-	$(PY) -c "from pathlib import Path; from generator.stages.write import read_manifest; c=Path('content'); [ (c/p).unlink(missing_ok=True) for p in read_manifest(c) ]; (c/'.generated').unlink(missing_ok=True)"
+	$(PY) -c "from generator.project import Project; from generator.stages.write import read_manifest; p=Project.at('.'); [ (p.content_dir/r).unlink(missing_ok=True) for r in read_manifest(p.content_dir) ]; p.manifest.unlink(missing_ok=True)"
 
 # Other site engines (tests/test_engines.py) and actionlint (tests/test_workflows.py), each in a venv of
 # its own under .cache/, installed from hashed lock files; the tests run these targets when missing.
@@ -73,6 +73,9 @@ tools: $(CACHE)/tools/.installed ## Install actionlint into .cache/tools/ (for t
 
 permalinks: $(STAMP) ## Rewrite tests/permalinks.txt after an intended URL change (review the diff)
 	$(PY) -m generator permalinks --update
+
+golden: $(STAMP) ## Rewrite tests/golden/ (the fixture's generated Markdown) after an intended output change
+	$(PY) -m tests.test_golden --update
 
 lock-engines: ## Re-lock requirements/{properdocs,zensical,actionlint}.txt with hashes
 	$(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet pip-tools

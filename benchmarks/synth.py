@@ -29,8 +29,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from generator.project import GENERATED_MARK, MANIFEST  # noqa: E402  (after the path set-up above)
-from generator.stages.write import read_manifest  # noqa: E402
+from generator.project import MANIFEST  # noqa: E402  (after the path set-up above)
+from generator.stages.write import is_generated, read_manifest  # noqa: E402
 
 # Name vocabulary: titles are "Qualifier Domain Head" (or "Domain Head"); the three lists and the
 # filler words are disjoint, so the only mentions of terms in the text are the deliberate ones.
@@ -431,13 +431,13 @@ def _config_dirs(config: Path) -> list[str]:
 
 def _hand_written(content: Path) -> list[Path]:
     """The files of the repository's content/ that the generator did not write."""
-    generated = read_manifest(content) | {MANIFEST}
+    manifest = read_manifest(content)
     found = []
     for file in sorted(content.rglob("*")):
         rel = file.relative_to(content).as_posix()
-        if not file.is_file() or rel in generated or file.name.startswith("."):
+        if not file.is_file() or rel == MANIFEST or file.name.startswith("."):
             continue
-        if file.suffix == ".md" and GENERATED_MARK in file.read_text(encoding="utf-8"):
+        if is_generated(content, rel, manifest):
             continue
         found.append(file)
     return found

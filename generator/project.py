@@ -1,17 +1,21 @@
 """Where things are in a glossary project, and the marks the generator leaves: written once here.
 
 The lowest layer: it imports nothing else of the package. Every path the generator reads or
-writes is derived from a project's root through these names.
+writes comes from a :class:`Project`, made once from the project's root.
 """
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 DATA_DIR = "data"
 CONTENT_DIR = "content"
+"""The content folder when mkdocs.yml does not name one (``docs_dir``)."""
 SCHEMA_DIR = "data/schema"
 PERMALINKS_MANIFEST = "tests/permalinks.txt"
 MKDOCS_YML = "mkdocs.yml"
@@ -42,23 +46,85 @@ SOURCE_FOLDERS = (DATA_DIR, CONTENT_DIR, "generator", "tests")
 """The project's own folders, which no output may replace."""
 
 
-def project_folders(root: Path) -> list[Path]:
-    """The project's own folders, which no output may replace: the root and its source folders."""
-    root = root.resolve()
-    return [root, *(root / name for name in SOURCE_FOLDERS)]
-
-
 class _MkdocsLoader(yaml.SafeLoader):
-    """SafeLoader that ignores MkDocs' !!python/name and !ENV tags (only site_dir is read)."""
+    """SafeLoader for the few settings read from mkdocs.yml: ``!ENV [VAR, default]`` is resolved
+    (read, never set), every other tag (``!!python/name``...) reads as None."""
 
 
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """MkDocs' ``!ENV VAR`` or ``!ENV [VAR, ..., default]``: the first variable that is set, else the default."""
+    names = [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node)
+    for name in names[:-1] if len(names) > 1 else names:
+        if str(name) in os.environ:
+            return os.environ[str(name)]
+    return names[-1] if len(names) > 1 else None
+
+
+_MkdocsLoader.add_constructor("!ENV", _env_tag)
 _MkdocsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def site_dir_of(root: Path) -> Path:
-    """The output directory: ``site_dir`` of mkdocs.yml, default ``site``."""
+def _mkdocs_settings(root: Path) -> dict[str, Any]:
     try:
-        config = yaml.load((root / MKDOCS_YML).read_text(encoding="utf-8"), Loader=_MkdocsLoader) or {}
+        config = yaml.load((root / MKDOCS_YML).read_text(encoding="utf-8"), Loader=_MkdocsLoader)
     except (OSError, yaml.YAMLError):
-        config = {}
-    return (root / str(config.get("site_dir", "site"))).resolve()
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a glossary project keeps its files: every path the generator reads or writes.
+
+    Made once per command from the project's root (:meth:`at`); ``mkdocs.yml`` is read once,
+    for ``docs_dir`` (the content folder) and ``site_dir``. The site's public address is ``url``
+    in ``data/site.yaml`` (a validated record, GLOSSARY_SITE_URL overriding it: stages/address.py)."""
+
+    root: Path
+    content_dir: Path
+    site_dir: Path
+
+    @classmethod
+    def at(cls, root: Path | str | Project) -> Project:
+        """The project at ``root`` (a Project passes through unchanged)."""
+        if isinstance(root, Project):
+            return root
+        root = Path(root).resolve()
+        settings = _mkdocs_settings(root)
+        return cls(root=root,
+                   content_dir=(root / str(settings.get("docs_dir") or CONTENT_DIR)).resolve(),
+                   site_dir=(root / str(settings.get("site_dir") or "site")).resolve())
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / DATA_DIR
+
+    @property
+    def schema_dir(self) -> Path:
+        return self.root / SCHEMA_DIR
+
+    @property
+    def mkdocs_yml(self) -> Path:
+        return self.root / MKDOCS_YML
+
+    @property
+    def manifest(self) -> Path:
+        """The list of generated pages (:data:`MANIFEST` in the content folder)."""
+        return self.content_dir / MANIFEST
+
+    @property
+    def permalinks(self) -> Path:
+        """The committed list of the site's permanent URLs."""
+        return self.root / PERMALINKS_MANIFEST
+
+    @property
+    def folders(self) -> list[Path]:
+        """The project's own folders, which no output may replace: the root, its source folders, the content."""
+        return [self.root, *(self.root / name for name in SOURCE_FOLDERS), self.content_dir]
+
+    def display(self, path: Path) -> str:
+        """``path`` as findings print it: relative to the root when inside it, else as given."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()

@@ -98,7 +98,7 @@ def test_every_page_and_export_uses_the_public_address(tmp_path: Path, public_ad
 def test_release_build_refuses_a_placeholder_address(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "--release", "--root", str(project)]) == 1
     err = capsys.readouterr().err
-    assert re.search(r"^data/site\.yaml:4:6: release build refused: 'https://example\.org/fixture/' is a placeholder address", err, re.M), err
+    assert re.search(r"^data/site\.yaml:4:6: G013 release build refused: 'https://example\.org/fixture/' is a placeholder address", err, re.M), err
     assert "GLOSSARY_SITE_URL" in err and "Traceback" not in err
     assert not (project / "site").exists()
     # an ordinary (preview) build of the same data is fine
@@ -110,7 +110,7 @@ def test_release_build_refuses_a_placeholder_from_the_environment(project: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GLOSSARY_SITE_URL", value)
     assert main(["build", "--release", "--root", str(project)]) == 1
-    assert "$GLOSSARY_SITE_URL:1:1: release build refused" in capsys.readouterr().err
+    assert "$GLOSSARY_SITE_URL:1:1: G013 release build refused" in capsys.readouterr().err
 
 
 def test_a_malformed_address_in_the_environment_is_a_finding(project: Path, capsys: pytest.CaptureFixture[str],
@@ -118,7 +118,7 @@ def test_a_malformed_address_in_the_environment_is_a_finding(project: Path, caps
     monkeypatch.setenv("GLOSSARY_SITE_URL", "javascript:alert(1)")
     assert main(["check", "--root", str(project)]) == 1
     err = capsys.readouterr().err
-    assert "$GLOSSARY_SITE_URL:1:1: 'javascript:alert(1)' is not an http(s) URL" in err
+    assert "$GLOSSARY_SITE_URL:1:1: G013 'javascript:alert(1)' is not an http(s) URL" in err
 
 
 def test_mkdocs_yml_has_no_second_address() -> None:

@@ -37,9 +37,9 @@ def expected_in_force(fw: Framework) -> list[str]:
 
 def compared(page: str, fw: Framework) -> tuple[str, list[str], list[str]]:
     """(version named, level ids in the table lowest first, level ids in the picture lowest first)."""
-    row = next(line for line in page.splitlines() if line.startswith(f"| [{fw.title}]({fw.id}.md) |"))
+    row = next(line for line in page.splitlines() if line.startswith(f"| [{fw.title}](../frameworks/{fw.id}.md) |"))
     cells = [c.strip() for c in row.strip("|").split(" | ")]
-    table = re.findall(rf"\]\({re.escape(fw.id)}\.md#([a-z0-9-]+)\)", cells[3])
+    table = re.findall(rf"\]\(\.\./frameworks/{re.escape(fw.id)}\.md#([a-z0-9-]+)\)", cells[3])
     column = re.search(rf'<g class="gl-column" id="comparison-{re.escape(fw.id)}">(.*?)</g>', page, re.S)
     assert column, f"no column for {fw.id} in the picture"
     picture = re.findall(r'<a href="\.\./[a-z0-9-]+/#([a-z0-9-]+)">', column.group(1))
@@ -91,7 +91,7 @@ def test_picture_draws_only_mappings_between_the_versions_shown(project: Path) -
     _, pages = rendered(project)
     page = pages["frameworks/compare.md"]
     assert '<line class="gl-map gl-analogous" x1="160"' not in page  # the mapping is about version 6, not 7
-    assert "| [AL-2](alpha.md#al-2) (ASP 2.0) | analogous | [BL-2](beta.md#bl-2) (BSS 6) |" in page
+    assert "| [AL-2](../frameworks/alpha.md#al-2) (ASP 2.0) | analogous | [BL-2](../frameworks/beta.md#bl-2) (BSS 6) |" in page
 
 
 @pytest.mark.parametrize("version, expected", [("1.0", ["al-1"]), ("2.0", ["al-1", "al-2"]), ("9", [])])

@@ -31,12 +31,12 @@ def test_scan_reports_unknown_and_unlisted_terms_as_path_line_col(project: Path,
     assert code == 1
     assert "scanned 4 files: 11 references to the glossary, 8 resolved, in 2 chapters" in out
     assert err.splitlines() == [
-        "course/ch1-basics.md:8:18: unknown glossary term 'Safty Level' (did you mean 'safety level'?)",
-        "course/ch2-more/appendix.tex:2:53: unknown glossary term 'scaling-polcy' (did you mean 'scaling-policy'?)",
-        "course/ch2-more/intro.qmd:8:22: unknown glossary term 'red-teeming' (did you mean 'red-teaming'?)",
-        "course/ch1-basics.md:12:11: chapter 'ch1-basics' uses the term 'scaling-policy' before chapter 2 introduces it"
+        "course/ch1-basics.md:8:18: G014 unknown glossary term 'Safty Level' (did you mean 'safety level'?)",
+        "course/ch2-more/appendix.tex:2:53: G014 unknown glossary term 'scaling-polcy' (did you mean 'scaling-policy'?)",
+        "course/ch2-more/intro.qmd:8:22: G014 unknown glossary term 'red-teeming' (did you mean 'red-teaming'?)",
+        "course/ch1-basics.md:12:11: G014 chapter 'ch1-basics' uses the term 'scaling-policy' before chapter 2 introduces it"
         " (list it under introduces of section 'levels' in data/chapters.yaml instead)",
-        "course/ch2-more/intro.qmd:7:52: chapter 'ch2-more' uses the term 'red-teaming', which data/chapters.yaml"
+        "course/ch2-more/intro.qmd:7:52: G014 chapter 'ch2-more' uses the term 'red-teaming', which data/chapters.yaml"
         " does not list (add it to the discusses of section 'evals', or run with --update)",
         "5 problems found.",
     ]

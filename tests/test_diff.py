@@ -78,14 +78,14 @@ def test_diff_without_changes_and_against_older_commits(repo: Path, capsys: pyte
 
 def test_diff_errors_are_findings(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(repo, "no-such-rev", capsys)
-    assert code == 1 and "no-such-rev:1:1: 'no-such-rev' is not a commit of the repository" in err
+    assert code == 1 and "no-such-rev:1:1: G011 'no-such-rev' is not a commit of the repository" in err
     line = edit(repo, "data/terms/red-teaming.yaml", "category: practice", "category: practise")
     code, _, err = run(repo, "HEAD", capsys)
-    assert code == 1 and f"data/terms/red-teaming.yaml:{line}:11: category:" in err
+    assert code == 1 and f"data/terms/red-teaming.yaml:{line}:11: G002 category:" in err
     git(repo.parent, "commit", "-q", "-am", "broken")
     edit(repo, "data/terms/red-teaming.yaml", "category: practise", "category: practice")
     code, _, err = run(repo, "HEAD", capsys)
-    assert code == 1 and f"HEAD:data/terms/red-teaming.yaml:{line}:11: category:" in err
+    assert code == 1 and f"HEAD:data/terms/red-teaming.yaml:{line}:11: G002 category:" in err
     outside = make_project(tmp_path / "outside")
     code, _, err = run(outside, "HEAD", capsys)
     assert code == 1 and "is not inside a git repository" in err and "Traceback" not in err

@@ -28,9 +28,9 @@ def test_matrix_has_a_section_per_element_with_version_and_located_source(projec
     assert [line for line in page.splitlines() if line.startswith("## ")] == [
         f"## {title} {{ #{kind} }}" for kind, title in ELEMENT_TITLES.items()]
     cell = section(page, "capability-thresholds")
-    assert ("| [Alpha Scaling Policy](alpha.md#elements){ #capability-thresholds--alpha } | *Version 2.0:* "
+    assert ("| [Alpha Scaling Policy](../frameworks/alpha.md#elements){ #capability-thresholds--alpha } | *Version 2.0:* "
             f"Bio uplift to novices requires AL-2. {CITE_2} |") in cell
-    assert "| [Alpha Scaling Policy](alpha.md#elements){ #weight-security--alpha } | *Not stated.* |" in section(page, "weight-security")
+    assert "| [Alpha Scaling Policy](../frameworks/alpha.md#elements){ #weight-security--alpha } | *Not stated.* |" in section(page, "weight-security")
     assert "beta.md" not in page  # a framework that states no element is not a column
 
 
@@ -46,8 +46,8 @@ def test_statements_of_several_versions_are_listed_newest_first(project: Path) -
 def test_framework_page_links_each_element_to_its_cell_in_the_matrix(project: Path) -> None:
     page = rendered(project)[1]["frameworks/alpha.md"]
     assert "## Common elements { #elements }" in page
-    assert f"| [Capability thresholds](elements.md#capability-thresholds--alpha) | *Version 2.0:* Bio uplift to novices requires AL-2. {CITE_2} |" in page
-    assert "| [Model weight security](elements.md#weight-security--alpha) | *Not stated.* |" in page
+    assert f"| [Capability thresholds](../frameworks/elements.md#capability-thresholds--alpha) | *Version 2.0:* Bio uplift to novices requires AL-2. {CITE_2} |" in page
+    assert "| [Model weight security](../frameworks/elements.md#weight-security--alpha) | *Not stated.* |" in page
     assert "Common elements" not in rendered(project)[1]["frameworks/beta.md"]
 
 

@@ -254,11 +254,11 @@ def test_export_command_refuses(project: Path, monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["export", "--root", str(project)]) == 1
     err = capsys.readouterr().err
-    assert f"{project / 'site'}:1:1: the site has not been built here yet (run python -m generator build" in err
+    assert f"{project / 'site'}:1:1: G010 the site has not been built here yet (run python -m generator build" in err
     assert cli.main(["export", "--root", str(project), "--out", str(project / "data")]) == 1
     assert "refusing to write exports into the project's own files" in capsys.readouterr().err
     line = edit(project, "data/terms/safety-level.yaml", "category: level-scheme", "category: level-schem")
     assert cli.main(["export", "--root", str(project), "--out", str(project / "out")]) == 1
     err = capsys.readouterr().err
-    assert f"data/terms/safety-level.yaml:{line}:11: category:" in err and "Traceback" not in err
+    assert f"data/terms/safety-level.yaml:{line}:11: G002 category:" in err and "Traceback" not in err
     assert not (project / "out").exists()

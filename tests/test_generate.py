@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.build.pipeline import generate
+from generator.files import write_if_changed
 from generator.findings import GlossaryError
 from generator.stages.load import parse_text
 from tests.conftest import REPO, edit
@@ -85,7 +86,7 @@ def test_generate_never_overwrites_a_hand_written_page(project: Path) -> None:
     with pytest.raises(GlossaryError) as err:
         generate(project)
     assert err.value.findings[0].format() == (
-        "content/glossary/index.md:1:1: a hand-written page is in the way of a generated one "
+        "content/glossary/index.md:1:1: G007 a hand-written page is in the way of a generated one "
         "(move or rename the hand-written page; generated pages are listed in content/.generated)")
     assert (project / "content/glossary/index.md").read_text() == mine
 
@@ -108,7 +109,7 @@ def test_cli_check_dangling_related_id_exits_1_with_place_and_no_traceback(proje
                          capture_output=True, text=True, cwd=REPO, check=False)
     assert run.returncode == 1
     assert run.stderr.splitlines()[0] == (
-        "data/terms/safety-level.yaml:10:11: related: unknown term 'scaling-polcy' (did you mean 'scaling-policy'?)")
+        "data/terms/safety-level.yaml:10:11: G103 related: unknown term 'scaling-polcy' (did you mean 'scaling-policy'?)")
     assert "Traceback" not in run.stderr + run.stdout
 
 
@@ -118,7 +119,7 @@ def test_cli_check_github_format_prints_annotations(project: Path) -> None:
                          capture_output=True, text=True, cwd=REPO, check=False)
     assert run.returncode == 1
     assert run.stdout.splitlines()[0] == (
-        "::error file=data/terms/safety-level.yaml,line=10,col=11::related: unknown term 'nope' (add the term or fix the id)")
+        "::error file=data/terms/safety-level.yaml,line=10,col=11,title=G103::related: unknown term 'nope' (add the term or fix the id)")
 
 
 def test_committed_json_schemas_match_the_models() -> None:
@@ -190,3 +191,12 @@ def test_public_api_is_what_it_claims() -> None:
     assert sorted(generator.__all__) == ["Finding", "GlossaryError", "build_site", "check", "generate"]
     for name in generator.__all__:
         assert getattr(generator, name).__doc__, name
+
+
+def test_write_if_changed_keeps_an_unchanged_file_untouched(tmp_path: Path) -> None:
+    file = tmp_path / "a" / "b.txt"
+    assert write_if_changed(file, "x") is True
+    stamp = file.stat().st_mtime_ns
+    assert write_if_changed(file, b"x") is False and file.stat().st_mtime_ns == stamp
+    assert write_if_changed(file, "y") is True and file.read_text(encoding="utf-8") == "y"
+    assert sorted(p.name for p in file.parent.iterdir()) == ["b.txt"]  # no temporary file left

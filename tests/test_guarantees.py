@@ -79,7 +79,7 @@ def test_failed_mkdocs_build_keeps_the_previous_site(project: Path, capsys: pyte
                                                   encoding="utf-8")
     assert main(["build", "--root", str(project)]) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
-        "content/about.md:3:10: Doc file 'about.md' contains a link 'nowhere.md', but the target is not found "
+        "content/about.md:3:10: G008 Doc file 'about.md' contains a link 'nowhere.md', but the target is not found "
         "among documentation files. (fix the link in this hand-written page)")
     assert _tree(project / "site") == before
     assert not list(project.glob(".site.tmp-*"))

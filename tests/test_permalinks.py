@@ -12,6 +12,7 @@ from generator.build.pipeline import build_site
 from generator.build.redirects import redirect_page
 from generator.commands.main import main
 from generator.findings import GlossaryError
+from generator.project import PERMALINKS_MANIFEST, Project
 from generator.stages.check import check
 from tests.conftest import REPO, edit
 
@@ -44,17 +45,17 @@ def test_real_data_keeps_every_recorded_permalink() -> None:
     glossary, findings = check(REPO)
     if findings:
         pytest.fail(f"the data check fails ({len(findings)} problems; run `make check`), so permalinks cannot be compared")
-    manifest = pl.read_manifest(REPO / pl.MANIFEST)
-    assert manifest, f"{pl.MANIFEST} is missing or empty: run {pl.UPDATE_COMMAND}"
+    manifest = pl.read_manifest(Project.at(REPO).permalinks)
+    assert manifest, f"{PERMALINKS_MANIFEST} is missing or empty: run {pl.UPDATE_COMMAND}"
     result = pl.compare(glossary, manifest)
     assert not result.dropped, "permanent links dropped without a redirect:\n" + "\n".join(
         f"  {url}: {result.hint(url)}" for url in result.dropped)
 
 
 def test_committed_manifest_is_sorted_and_as_the_update_command_writes_it() -> None:
-    text = (REPO / pl.MANIFEST).read_text(encoding="utf-8")
+    text = (Project.at(REPO).permalinks).read_text(encoding="utf-8")
     urls = [line for line in text.splitlines() if not line.startswith("#")]
-    assert urls == sorted(set(urls)), f"{pl.MANIFEST} is not sorted and unique: run {pl.UPDATE_COMMAND}"
+    assert urls == sorted(set(urls)), f"{PERMALINKS_MANIFEST} is not sorted and unique: run {pl.UPDATE_COMMAND}"
     assert text == pl.format_manifest(set(urls))
 
 
@@ -73,9 +74,9 @@ def test_permalinks_cover_terms_frameworks_levels_thresholds_references_and_sect
 
 def test_update_is_deterministic_and_check_passes_after_it(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     record(project)
-    first = (project / pl.MANIFEST).read_bytes()
+    first = (Project.at(project).permalinks).read_bytes()
     record(project)
-    assert (project / pl.MANIFEST).read_bytes() == first
+    assert (Project.at(project).permalinks).read_bytes() == first
     capsys.readouterr()
     assert main(["permalinks", "--root", str(project)]) == 0
     assert "ok: every recorded permanent link is still served" in capsys.readouterr().out
@@ -92,7 +93,7 @@ def test_renamed_term_without_redirect_fails_naming_the_url_and_the_fix(project:
     capsys.readouterr()
     assert main(["permalinks", "--root", str(project)]) == 1
     out = capsys.readouterr()
-    assert re.search(r"tests/permalinks\.txt:\d+:1: dropped: /terms/red-teaming/ ", out.err)
+    assert re.search(r"tests/permalinks\.txt:\d+:1: G006 dropped: /terms/red-teaming/ ", out.err)
     assert "add `redirect_from: [red-teaming]` to data/terms/red-team-testing.yaml" in out.err
     assert "added: /terms/red-team-testing/" in out.out
 
@@ -128,7 +129,7 @@ def test_dropped_anchor_fails_and_says_to_restore_it_or_update_on_purpose(projec
 def test_removing_a_redirect_later_is_caught(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rename_term(project, "red-teaming", "red-team-testing", redirect=True)
     record(project)
-    assert "/terms/red-teaming/" in pl.read_manifest(project / pl.MANIFEST)
+    assert "/terms/red-teaming/" in pl.read_manifest(Project.at(project).permalinks)
     edit(project, "data/terms/red-team-testing.yaml", "redirect_from: [red-teaming]\n", "")
     assert main(["permalinks", "--root", str(project)]) == 1
     assert "dropped: /terms/red-teaming/" in capsys.readouterr().err

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from generator.commands.main import main
+from generator.findings import CODES
 from generator.stages import rules
 from tests.conftest import edit, findings_of
 
@@ -116,11 +119,11 @@ CASES = [
 
 
 def test_every_rule_has_a_case() -> None:
-    assert {r.__name__ for r in rules.RULES} <= {c[0] for c in CASES}
+    assert {r.name for r in rules.RULES} <= {c[0] for c in CASES}
 
 
 def test_every_rule_states_its_rule() -> None:
-    assert all(r.__doc__ and len(r.__doc__.split()) >= 6 for r in rules.RULES)
+    assert all(len(r.doc.split()) >= 6 for r in rules.RULES)
 
 
 @pytest.mark.parametrize("rule, rel, old, new, message, offset, col", CASES, ids=[c[0] for c in CASES])
@@ -130,10 +133,80 @@ def test_rule_reports_file_line_and_message(project: Path, rule: str, rel: str, 
     line = edit(project, rel, old, new)
     found = findings_of(project)
     formatted = [f.format() for f in found]
-    matching = [f for f in found if f.format().split(": ", 1)[1].startswith(message)]
+    code = next(r.code for r in rules.RULES if r.name == rule)
+    matching = [f for f in found if f.format().startswith(f"{f.path}:{f.line}:{f.col}: {code} {message}")]
     assert matching, formatted
     finding = matching[0]
     assert finding.path == rel
     if offset is not None:
         assert finding.line == line + offset, formatted
     assert finding.col == col, formatted
+
+
+STABLE_CODES = {
+    "G101": "ids_are_unique", "G102": "record_files_are_named_after_their_id", "G103": "related_terms_exist",
+    "G104": "related_terms_are_listed_once", "G105": "broader_terms_form_a_hierarchy", "G106": "names_are_unambiguous",
+    "G107": "citations_name_known_references", "G108": "references_are_cited", "G109": "terms_have_sources",
+    "G110": "level_ranks_are_unique_and_ordered", "G111": "thresholds_require_existing_levels",
+    "G112": "versions_are_dated_in_order", "G113": "version_references_exist", "G114": "framework_and_term_links_exist",
+    "G115": "claims_name_known_frameworks", "G116": "claims_are_not_older_than_the_framework",
+    "G117": "dates_are_not_in_the_future", "G118": "chapter_terms_exist", "G119": "terms_are_introduced_before_discussed",
+    "G120": "crosswalk_levels_exist", "G121": "explicit_links_resolve", "G122": "redirects_do_not_shadow_terms",
+    "G123": "hand_written_pages_include_abbreviations", "G124": "placeholders_are_filled_in",
+    "G125": "terms_are_defined", "G126": "published_definitions_have_a_note", "G127": "crosswalk_versions_exist",
+    "G128": "crosswalk_levels_are_in_force", "G129": "crosswalk_mappings_agree", "G130": "element_versions_exist",
+    "G131": "elements_are_stated_once_per_version",
+}
+"""Published codes: a rule keeps its code for good (a new rule takes the next free number; a retired
+code is not reused). Change this table only to add a rule."""
+
+
+def test_rule_codes_are_stable() -> None:
+    current = {r.code: r.name for r in rules.RULES}
+    assert {code: current.get(code) for code in STABLE_CODES} == STABLE_CODES
+    assert len(current) == len(rules.RULES)
+
+
+def test_codes_are_unique_and_well_formed() -> None:
+    codes = [*CODES, *(r.code for r in rules.RULES)]
+    assert len(codes) == len(set(codes))
+    assert all(re.fullmatch(r"G\d{3}", code) for code in codes)
+
+
+def test_a_taken_code_is_refused() -> None:
+    with pytest.raises(ValueError, match="G101 is taken"):
+        rules.rule("G101")(lambda g: [])
+
+
+def test_rules_command_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    listed = [line.split(" ", 1)[0] for line in capsys.readouterr().out.splitlines()]
+    assert listed == [*CODES, *(r.code for r in rules.RULES)]
+
+
+def test_check_selects_and_ignores_by_code(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(project, T, "related: [scaling-policy, red-teaming]", "related: [scaling-polcy, red-teaming]")
+    edit(project, T, "sources: [alpha-policy]\nclaims", "sources: [alpha-polcy]\nclaims")
+    assert main(["check", "--root", str(project)]) == 1
+    both = capsys.readouterr().err
+    assert ": G103 related: unknown term" in both and ": G107 " in both
+    assert main(["check", "--root", str(project), "--select", "G103"]) == 1
+    only = capsys.readouterr().err
+    assert ": G103 " in only and ": G107 " not in only
+    assert main(["check", "--root", str(project), "--ignore", "G103,G107,G108"]) == 0
+    assert capsys.readouterr().out.startswith("ok: ")
+
+
+def test_github_format_titles_each_annotation_with_its_code(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "tests").mkdir(exist_ok=True)
+    assert main(["permalinks", "--root", str(project), "--manifest", "tests/none.txt", "--format", "github"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"::error file={project / 'tests/none.txt'},line=1,col=1,title=G006::no permalink manifest")
+
+
+def test_stale_schemas_are_findings(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "--check", "--root", str(project)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert "data/schema/term.schema.json:1:1: G005 schema is out of date (run: python -m generator schema)" in err
+    assert main(["schema", "--root", str(project)]) == 0
+    assert main(["schema", "--check", "--root", str(project)]) == 0

@@ -36,10 +36,10 @@ def test_new_term_scaffold_is_refused_until_filled_in(project: Path, capsys: pyt
     summary = lines.index(next(line for line in lines if line.startswith("summary:"))) + 1
     definition = lines.index("definition: >-") + 2
     assert found == [
-        f"{NEW}:2:5: term 'capability-evaluation' has no sources (add a 'sources:' list of reference ids)",
-        (f"{NEW}:{summary}:11: summary: placeholder 'TODO: one or two plain sentences (at ...' is not filled in "
+        f"{NEW}:2:5: G109 term 'capability-evaluation' has no sources (add a 'sources:' list of reference ids)",
+        (f"{NEW}:{summary}:11: G124 summary: placeholder 'TODO: one or two plain sentences (at ...' is not filled in "
         "(replace it with the real text)"),
-        (f"{NEW}:{definition}:3: definition: placeholder 'TODO: the definition, in Markdown par...' is not filled in "
+        (f"{NEW}:{definition}:3: G124 definition: placeholder 'TODO: the definition, in Markdown par...' is not filled in "
         "(replace it with the real text)"),
     ]
     edit(project, NEW, f'"{scaffold.SUMMARY_TODO}"', "A test of what a model can do.")
@@ -51,7 +51,7 @@ def test_new_term_scaffold_is_refused_until_filled_in(project: Path, capsys: pyt
 def test_placeholder_rule_covers_every_data_file(project: Path) -> None:
     line = edit(project, "data/references.yaml", "title: Beta Safety Standard", 'title: "TODO title"')
     assert [f.format() for f in findings_of(project)] == [
-        (f"data/references.yaml:{line}:13: references[1].title: placeholder 'TODO title' is not filled in "
+        (f"data/references.yaml:{line}:13: G124 references[1].title: placeholder 'TODO title' is not filled in "
         "(replace it with the real text)")]
 
 
@@ -59,11 +59,11 @@ def test_new_term_refuses_an_existing_id(project: Path, capsys: pytest.CaptureFi
     before = (project / "data/terms/safety-level.yaml").read_bytes()
     assert cli.main(["new-term", "Safety Level", "--root", str(project)]) == 1
     err = capsys.readouterr().err
-    assert "data/terms/safety-level.yaml:1:5: term id 'safety-level' already exists (choose another title" in err
+    assert "data/terms/safety-level.yaml:1:5: G004 term id 'safety-level' already exists (choose another title" in err
     assert (project / "data/terms/safety-level.yaml").read_bytes() == before
     edit(project, "data/terms/scaling-policy.yaml", "category: policy", "category: policy\nredirect_from: [old-policy]")
     assert cli.main(["new-term", "Old policy", "--root", str(project)]) == 1
-    assert "data/terms/scaling-policy.yaml:7:17: 'old-policy' is a former id of term 'scaling-policy'" in capsys.readouterr().err
+    assert "data/terms/scaling-policy.yaml:7:17: G004 'old-policy' is a former id of term 'scaling-policy'" in capsys.readouterr().err
     assert not (project / "data/terms/old-policy.yaml").exists()
 
 
@@ -75,7 +75,7 @@ def test_new_term_usage_errors(project: Path, tmp_path: Path, capsys: pytest.Cap
     assert cli.main(["new-term", "Whatever", "--id", "Bad_Id", "--root", str(project)]) == 2
     assert cli.main(["new-term", "Whatever", "--root", str(tmp_path / "nowhere")]) == 1
     err = capsys.readouterr().err
-    assert "data:1:1: no data/ directory here" in err and "Traceback" not in err
+    assert "data:1:1: G004 no data/ directory here" in err and "Traceback" not in err
 
 
 def test_new_term_with_explicit_id(project: Path) -> None:
@@ -85,6 +85,6 @@ def test_new_term_with_explicit_id(project: Path) -> None:
 
 def test_every_check_runs_the_placeholder_rule() -> None:
     """A fresh interpreter that never imports generator.commands.new_term itself still runs the rule."""
-    code = "from generator.stages.rules import RULES; print(sorted(r.__name__ for r in RULES))"
+    code = "from generator.stages.rules import RULES; print(sorted(r.name for r in RULES))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True).stdout
     assert "placeholders_are_filled_in" in out

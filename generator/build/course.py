@@ -32,7 +32,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..findings import Finding, GlossaryError, did_you_mean
+from ..findings import COURSE, Finding, GlossaryError, did_you_mean
 from ..model.records import Chapter, Chapters
 from ..project import LAYOUT
 from ..stages.load import Document, parse_text
@@ -168,7 +168,7 @@ def scan_file(file: Path, display: str, chapter: Chapter | None, g: Glossary, na
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return [], [Finding(display, 1, 1, f"cannot read course file: {exc}", "save it as UTF-8")]
+        return [], [Finding(display, 1, 1, f"cannot read course file: {exc}", "save it as UTF-8", code=COURSE)]
     refs, findings = [], []
     section = None
     latex = file.suffix.lower() == ".tex"
@@ -187,7 +187,7 @@ def scan_file(file: Path, display: str, chapter: Chapter | None, g: Glossary, na
                 refs.append(Reference(display, number, match.start() + 1, kind, written, term, section))
                 if term is None:
                     findings.append(Finding(display, number, match.start() + 1,
-                                            f"unknown glossary term '{written}'", hint or "check the spelling"))
+                                            f"unknown glossary term '{written}'", hint or "check the spelling", code=COURSE))
     return refs, findings
 
 
@@ -209,7 +209,8 @@ def introductions(chapters: list[Chapter]) -> dict[str, tuple[int, int]]:
 def scan_course(course: Path, g: Glossary, chapters_file: str = LAYOUT["chapters"]) -> ScanResult:
     """Scan the course under ``course`` against the glossary (see the module's contract)."""
     if not course.is_dir():
-        raise GlossaryError([Finding(str(course), 1, 1, "not a folder", "pass the folder that holds the course's sources")])
+        raise GlossaryError([Finding(str(course), 1, 1, "not a folder",
+                                     "pass the folder that holds the course's sources", code=COURSE)])
     assert g.site is not None
     names, url = _term_names(g), url_pattern(g.site.url)
     result = ScanResult()
@@ -236,13 +237,13 @@ def scan_course(course: Path, g: Glossary, chapters_file: str = LAYOUT["chapters
                 result.findings.append(Finding(
                     ref.path, ref.line, ref.col,
                     f"chapter '{chapter.id}' uses the term '{ref.term}' before chapter {where[0]} introduces it",
-                    f"list it under introduces of section '{section}' in {chapters_file} instead"))
+                    f"list it under introduces of section '{section}' in {chapters_file} instead", code=COURSE))
                 continue
             result.missing.setdefault(chapter.id, {}).setdefault(section, []).append(ref.term)
             result.findings.append(Finding(
                 ref.path, ref.line, ref.col,
                 f"chapter '{chapter.id}' uses the term '{ref.term}', which {chapters_file} does not list",
-                f"add it to the discusses of section '{section}', or run with --update"))
+                f"add it to the discusses of section '{section}', or run with --update", code=COURSE))
     return result
 
 
@@ -300,12 +301,12 @@ def update_chapters(root: Path, missing: dict[str, dict[str, list[str]]]) -> lis
     check, problems = parse_text(new_text, LAYOUT["chapters"])
     if check is None or problems:
         raise GlossaryError(problems or [Finding(LAYOUT["chapters"], 1, 1, "could not update the file safely",
-                                                 "add the terms by hand")])
+                                                 "add the terms by hand", code=COURSE)])
     try:
         Chapters.model_validate(check.data)
     except ValidationError:
         raise GlossaryError([Finding(LAYOUT["chapters"], 1, 1, "the updated file would not validate",
-                                     "add the terms by hand")]) from None
+                                     "add the terms by hand", code=COURSE)]) from None
     if added:
         path.write_text(new_text, encoding="utf-8")
     return added

@@ -19,13 +19,15 @@ pass the consistency rules; otherwise it says so instead.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding, GlossaryError
+from .. import urls
+from ..findings import DIFF, Finding, GlossaryError
 from ..model.records import Site
 from ..stages.link import link_glossary
 from ..stages.render import render_pages
@@ -80,7 +82,8 @@ def _anchors(g: Glossary, what: str) -> dict[str, Any]:
     for fw in g.frameworks.values():
         items = (fw.scale.levels if fw.scale else []) if what == "level" else fw.thresholds
         for item in items:
-            found.setdefault(f"{fw.id}#{item.id}", item)
+            anchor = urls.level_anchor(item.id) if what == "level" else urls.threshold_anchor(item.id)
+            found.setdefault(f"{fw.id}#{anchor}", item)
     return found
 
 
@@ -89,7 +92,7 @@ def diff_glossaries(old: Glossary, new: Glossary) -> list[Change]:
     site: Site | None = new.site or old.site
     if site is None:
         raise GlossaryError([Finding("data/site.yaml", 1, 1, "no valid site metadata on either side",
-                                     "fix data/site.yaml")])
+                                     "fix data/site.yaml", code=DIFF)])
     moved = {former: t.id for t in new.terms.values() for former in t.redirect_from
              if former in old.terms and former not in new.terms}
 
@@ -123,11 +126,7 @@ def diff_against(root: Path, rev: str) -> list[Change]:
 
 def page_url(site: Site, path: str) -> str | None:
     """The URL of a generated page (``terms/x.md`` -> ``BASE/terms/x/``); None for snippets that are no page."""
-    if path.startswith("includes/"):
-        return None
-    stem = path.removesuffix(".md")
-    stem = "" if stem == "index" else stem.removesuffix("/index") + "/"
-    return export.base_url(site) + stem
+    return urls.absolute(site.url, path) if urls.is_page(path) else None
 
 
 def generated_tree(g: Glossary) -> dict[str, str]:
@@ -157,7 +156,7 @@ def page_changes(root: Path, rev: str) -> tuple[list[Change], list[Finding]]:
         old, old_findings = load_at(root, rev, Path(tmp))
         problems = [*old_findings, *new_findings]
         if not old_findings:
-            problems += [Finding(f"{rev}:{f.path}", f.line, f.col, f.message, f.hint) for f in run_rules(old)]
+            problems += [dataclasses.replace(f, path=f"{rev}:{f.path}") for f in run_rules(old)]
         if not new_findings:
             problems += run_rules(new)
         if problems:

@@ -13,8 +13,8 @@ Contract:
   no timestamp is written;
 * ``python -m generator export [--out DIR]`` and the build's post-build step both call it.
 
-Every URL in the exports is absolute and permanent: ``site.url`` + ``terms/<id>/``,
-``frameworks/<id>/#<level-id>``, ``references/#<ref-id>``, ``chapters/<id>/``.
+Every URL in the exports is absolute and permanent (:func:`generator.urls.absolute`): ``site.url``
++ ``terms/<id>/``, ``frameworks/<id>/#<level-id>``, ``references/#<ref-id>``, ``chapters/<id>/``.
 Explicit links ``[[term-id|label]]`` in Markdown fields become ordinary Markdown links to
 the term's absolute URL.
 """
@@ -27,7 +27,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..findings import Finding, GlossaryError
+from .. import urls
+from ..files import write_if_changed
+from ..findings import EXPORT, Finding, GlossaryError
 from ..model.records import ELEMENT_TITLES, Citation, DatedClaim, Site, Term
 from ..stages.address import with_slash
 from ..stages.cite import bibtex_entry, csl_item
@@ -60,27 +62,27 @@ def base_url(site: Site) -> str:
 
 def term_url(site: Site, tid: str) -> str:
     """Permanent URL of a term page."""
-    return f"{base_url(site)}terms/{tid}/"
+    return urls.absolute(site.url, urls.term_page(tid))
 
 
 def framework_url(site: Site, fid: str, anchor: str = "") -> str:
     """Permanent URL of a framework page, or of a level or threshold anchor on it."""
-    return f"{base_url(site)}frameworks/{fid}/" + (f"#{anchor}" if anchor else "")
+    return urls.absolute(site.url, urls.framework_page(fid), anchor)
 
 
 def reference_url(site: Site, rid: str) -> str:
     """Permanent URL of a reference's anchor on the references page."""
-    return f"{base_url(site)}references/#{rid}"
+    return urls.absolute(site.url, urls.REFERENCES, urls.reference_anchor(rid))
 
 
 def element_url(site: Site, element: str, fid: str) -> str:
     """Permanent URL of a framework's cell for an element in the element-by-element comparison."""
-    return f"{base_url(site)}frameworks/elements/#{element}--{fid}"
+    return urls.absolute(site.url, urls.ELEMENTS, urls.element_cell_anchor(element, fid))
 
 
 def chapter_url(site: Site, cid: str, anchor: str = "") -> str:
     """Permanent URL of a chapter page, or of a section anchor on it."""
-    return f"{base_url(site)}chapters/{cid}/" + (f"#{anchor}" if anchor else "")
+    return urls.absolute(site.url, urls.chapter_page(cid), anchor)
 
 
 def _markdown(text: str | None, g: Glossary) -> str | None:
@@ -132,7 +134,7 @@ def export_data(g: Glossary) -> dict[str, Any]:
     site = g.site
     if site is None:
         raise GlossaryError([Finding("data/site.yaml", 1, 1, "cannot export without valid site metadata",
-                                     "fix data/site.yaml; run python -m generator check")])
+                                     "fix data/site.yaml; run python -m generator check", code=EXPORT)])
     terms = [{
         "id": t.id, "title": t.title, "abbreviation": t.abbreviation, "aliases": list(t.aliases),
         "summary": t.summary, "definition": _markdown(t.definition, g), "definitions": _senses(t, g),
@@ -150,11 +152,11 @@ def export_data(g: Glossary) -> dict[str, Any]:
                       "source": _sources([v.source], g)[0]} for v in fw.versions],
         "scale": fw.scale.name if fw.scale else None,
         "levels": [{"id": lv.id, "label": lv.label, "rank": lv.rank, "summary": lv.summary,
-                    "description": _markdown(lv.description, g), "url": framework_url(site, fw.id, lv.id),
+                    "description": _markdown(lv.description, g), "url": framework_url(site, fw.id, urls.level_anchor(lv.id)),
                     "introduced_in": lv.introduced_in, "retired_in": lv.retired_in,
                     "sources": _sources(lv.sources, g)} for lv in (fw.scale.levels if fw.scale else [])],
         "thresholds": [{"id": th.id, "title": th.title, "domain": th.domain, "requires": th.requires,
-                        "url": framework_url(site, fw.id, th.id), "introduced_in": th.introduced_in,
+                        "url": framework_url(site, fw.id, urls.threshold_anchor(th.id)), "introduced_in": th.introduced_in,
                         "retired_in": th.retired_in, "sources": _sources(th.sources, g)} for th in fw.thresholds],
         "elements": [{"element": e.element, "title": ELEMENT_TITLES[e.element], "version": e.version,
                       "text": _markdown(e.text, g), "url": element_url(site, e.element, fw.id),
@@ -170,14 +172,14 @@ def export_data(g: Glossary) -> dict[str, Any]:
     chapters = [{
         "id": c.id, "number": c.number, "title": c.title, "summary": c.summary, "url": chapter_url(site, c.id),
         "course_url": c.url,
-        "sections": [{"id": s.id, "title": s.title, "url": chapter_url(site, c.id, s.id), "course_url": s.url,
-                      "introduces": list(s.introduces), "discusses": list(s.discusses)} for s in c.sections],
+        "sections": [{"id": s.id, "title": s.title, "url": chapter_url(site, c.id, urls.section_anchor(s.id)),
+                      "course_url": s.url, "introduces": list(s.introduces), "discusses": list(s.discusses)} for s in c.sections],
     } for c in g.chapters]
     return {
         "$schema": SCHEMA_NAME,
         "schema_version": SCHEMA_VERSION,
         "glossary": {"name": site.name, "short_name": site.short_name, "version": site.version,
-                     "url": base_url(site), "description": site.description, "publisher": site.publisher,
+                     "url": urls.base_url(site.url), "description": site.description, "publisher": site.publisher,
                      "license": site.license},
         "terms": terms,
         "frameworks": frameworks,
@@ -206,7 +208,7 @@ def skos_graph(g: Glossary) -> rdflib.Graph:
     graph = Graph(bind_namespaces="none")
     for prefix, ns in (("skos", SKOS), ("dcterms", DCTERMS), ("owl", OWL), ("rdf", RDF), ("xsd", XSD)):
         graph.bind(prefix, ns)
-    scheme = URIRef(base_url(site))
+    scheme = URIRef(urls.base_url(site.url))
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, SKOS.prefLabel, Literal(site.name, lang=LANGUAGE)))
     graph.add((scheme, DCTERMS.title, Literal(site.name, lang=LANGUAGE)))
@@ -300,11 +302,7 @@ def write_exports(g: Glossary, out: Path) -> list[Path]:
     written = []
     for name, text in export_files(g).items():
         file = out / name
-        data = text.encode("utf-8") if isinstance(text, str) else text
-        if not (file.exists() and file.read_bytes() == data):
-            tmp = file.with_name(f".{name}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, file)
+        write_if_changed(file, text)
         written.append(file)
     return written
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from ..stages.address import with_slash
+from .. import urls
 from ..stages.validate import Glossary
 from .history import History, Release
 
 FEED_NAME = "changes.xml"
-CHANGES_PATH = "changes/"
 ATOM = "http://www.w3.org/2005/Atom"
 
 
@@ -47,8 +46,8 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 def feed_xml(g: Glossary, hist: History) -> str:
     """The Atom feed of ``hist`` for the glossary ``g``."""
     assert g.site is not None
-    base = with_slash(g.site.url)
-    page = base + CHANGES_PATH
+    base = urls.base_url(g.site.url)
+    page = urls.absolute(g.site.url, urls.CHANGES)
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "id", page)
@@ -63,10 +62,10 @@ def feed_xml(g: Glossary, hist: History) -> str:
     _sub(feed, "rights", g.site.license)
     for release in hist.releases:
         entry = _sub(feed, "entry")
-        _sub(entry, "id", f"{page}#{release.anchor}")
+        _sub(entry, "id", urls.absolute(g.site.url, urls.CHANGES, release.anchor))
         _sub(entry, "title", f"Edition {release.edition}, {release.date.isoformat()}: {release.counts()}")
         _sub(entry, "updated", _timestamp(release.date))
-        _sub(entry, "link", rel="alternate", type="text/html", href=f"{page}#{release.anchor}")
+        _sub(entry, "link", rel="alternate", type="text/html", href=urls.absolute(g.site.url, urls.CHANGES, release.anchor))
         _sub(entry, "summary", _describe(release), type="text")
         for change in release.changes:
             _sub(entry, "category", term=change.term, label=change.title)

@@ -2,7 +2,8 @@
 
 The digest covers every file under ``data/`` and ``content/`` (the generated pages included),
 ``mkdocs.yml``, the generator's own code, templates and theme, the versions of the packages
-that shape the output, and the environment variables the build reads. A built site records it
+that shape the output, the build's date (``SOURCE_DATE_EPOCH`` or the last commit's) and the
+environment variables the build reads (:data:`ENVIRONMENT`). A built site records it
 in its marker file; ``python -m generator build`` skips MkDocs and the post-build steps when the
 new digest equals the recorded one (``--force`` rebuilds anyway).
 """
@@ -11,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from ..project import CONTENT_DIR, DATA_DIR, MKDOCS_YML
+from ..project import Project
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 """The generator package: its code, templates and theme are inputs of every build."""
@@ -23,8 +25,8 @@ OUTPUT_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions"
                    "pydantic", "pyyaml", "pyahocorasick", "sphobjinv")
 """The installed packages whose versions can change the built site."""
 
-ENVIRONMENT = ("GLOSSARY_SITE_URL", "GLOSSARY_REPO_URL", "SOURCE_DATE_EPOCH")
-"""The environment variables a build reads."""
+ENVIRONMENT = ("GLOSSARY_SITE_URL", "GLOSSARY_REPO_URL")
+"""The environment variables a build reads (SOURCE_DATE_EPOCH comes in as the ``epoch`` argument)."""
 
 INPUTS_PREFIX = "inputs sha256:"
 """How the marker file of a built site records the digest."""
@@ -44,12 +46,29 @@ def _version(package: str) -> str:
         return "-"
 
 
-def inputs_digest(root: Path, options: tuple[str, ...] = ()) -> str:
-    """The digest of everything a build of ``root`` reads (see the module's docstring), and the
-    build ``options`` that add output (``offline``: the offline copy)."""
+def source_date_epoch(root: Path) -> str:
+    """The build's timestamp, so builds are reproducible: SOURCE_DATE_EPOCH when set, else the
+    last commit's time, else 0. Read here, passed on explicitly (never written to the environment)."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                             capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    return out if out.isdigit() else "0"
+
+
+def inputs_digest(project: Project | Path, epoch: str | None = None, options: tuple[str, ...] = ()) -> str:
+    """The digest of everything a build of ``project`` reads (see the module's docstring), the
+    build's timestamp (``epoch``, default :func:`source_date_epoch`) and the build ``options`` that
+    add output (``offline``: the offline copy)."""
+    project = Project.at(project)
+    root = project.root
+    epoch = source_date_epoch(root) if epoch is None else epoch
     digest = hashlib.sha256()
     digest.update(f"options={','.join(options)}\0".encode())
-    files = [*_files(root / DATA_DIR), *_files(root / CONTENT_DIR), root / MKDOCS_YML, *_files(PACKAGE_DIR)]
+    files = [*_files(project.data_dir), *_files(project.content_dir), project.mkdocs_yml, *_files(PACKAGE_DIR)]
     for file in files:
         name = file.relative_to(PACKAGE_DIR.parent if file.is_relative_to(PACKAGE_DIR) else root).as_posix()
         data = file.read_bytes() if file.is_file() else b""
@@ -57,6 +76,7 @@ def inputs_digest(root: Path, options: tuple[str, ...] = ()) -> str:
         digest.update(data)
     for package in OUTPUT_PACKAGES:
         digest.update(f"{package}=={_version(package)}\0".encode())
+    digest.update(f"SOURCE_DATE_EPOCH={epoch}\0".encode())
     for variable in ENVIRONMENT:
         digest.update(f"{variable}={os.environ.get(variable, '')}\0".encode())
     return digest.hexdigest()

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import urls
 from ..stages.validate import Glossary
 from .revisions import load_at
 
@@ -58,7 +58,7 @@ class Release:
     @property
     def anchor(self) -> str:
         """The id of this release's section on the What changed page (and its feed entry's link)."""
-        return "edition-" + "-".join(re.findall(r"[a-z0-9]+", self.edition.lower())) + f"-{self.date.isoformat()}"
+        return urls.release_anchor(self.edition, self.date.isoformat())
 
     def counts(self) -> str:
         """``2 added, 1 changed``: how many terms of each kind."""

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from ..findings import Finding, GlossaryError
-from ..project import CONTENT_DIR, MKDOCS_YML
-from ..stages.write import read_manifest
+from .. import urls
+from ..findings import BUILD, Finding, GlossaryError
+from ..project import MKDOCS_YML, Project
+from ..stages.write import is_generated
 from .parallel_pages import ParallelPages
 
 PROGRESS_MIN_PAGES = 200
@@ -35,18 +38,21 @@ class _Progress(logging.Handler):
                     self.report(f"{label}: {done}/{self.total} pages ({100 * done // self.total}%)")
 
 
-def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = False,
+def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, dirty: bool = False,
                  progress: Callable[[str], None] | None = None, jobs: int = 1, site_url: str | None = None,
-                 overrides: dict[str, object] | None = None) -> None:
-    """Run the MkDocs build of ``root/mkdocs.yml`` into ``site_dir``; raises on failure or, if strict, on warnings.
+                 overrides: dict[str, object] | None = None, source_date_epoch: str | None = None) -> None:
+    """Run the MkDocs build of the project's mkdocs.yml into ``site_dir``; raises on failure or, if strict, on warnings.
 
     ``site_url`` is the glossary's public address (``url`` of data/site.yaml, or GLOSSARY_SITE_URL):
     passed here rather than written in mkdocs.yml, so the address has one source. ``overrides``
     replaces other settings of mkdocs.yml for this build only (the offline copy's plugins).
+    ``source_date_epoch``, when given, is the build's date (:func:`build_timestamp`); otherwise MkDocs
+    reads the environment as it is (the pipeline sets it for the whole build).
 
     ``dirty`` rebuilds only pages whose Markdown is newer than their HTML (what the preview does
     after an edit); MkDocs warns about dirty builds, so they are never strict. ``jobs`` processes render
     the pages' Markdown (:mod:`.parallel_pages`); the output is the same for any number."""
+    project = Project.at(project)
     # MkDocs is imported on first use: `check` and `generate` never load it (it is slow to import).
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -55,26 +61,26 @@ def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = 
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     build_logger = logging.getLogger("mkdocs.commands.build")
-    pages = sum(1 for p in (root / CONTENT_DIR).rglob("*.md") if "includes" not in p.parts) if progress else 0
+    content = project.content_dir
+    pages = sum(1 for p in content.rglob("*.md") if urls.is_page(p.relative_to(content).as_posix())) if progress else 0
     counter = _Progress(pages, progress) if progress and pages >= PROGRESS_MIN_PAGES else None
     level = build_logger.level
     if counter:
         build_logger.addHandler(counter)
         build_logger.setLevel(logging.DEBUG)
-    cwd = os.getcwd()
     try:
-        os.chdir(root)  # pymdownx.snippets reads base_path relative to the working directory
         settings = {**({"site_url": site_url} if site_url else {}), **(overrides or {})}
-        config = load_config(str(root / MKDOCS_YML), site_dir=str(site_dir), strict=strict and not dirty, **settings)
+        config = load_config(str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict and not dirty, **settings)
+        snippets_from_root(config.mdx_configs, project.root)
         if jobs > 1 and not dirty:
             config.plugins["glossary-parallel-pages"] = ParallelPages(jobs)  # type: ignore[assignment]
-        build(config, dirty=dirty)
+        with build_timestamp(source_date_epoch) if source_date_epoch is not None else contextlib.nullcontext():
+            build(config, dirty=dirty)
     except (SystemExit, Exception) as exc:  # MkDocs aborts with SystemExit, or raises many kinds
-        findings = [_place_mkdocs_warning(root, m) for m in handler.messages]
-        findings.append(Finding(MKDOCS_YML, 1, 1, f"MkDocs build failed: {exc}", "fix the problems listed above"))
+        findings = [_place_mkdocs_warning(project, m) for m in handler.messages]
+        findings.append(Finding(MKDOCS_YML, 1, 1, f"MkDocs build failed: {exc}", "fix the problems listed above", code=BUILD))
         raise GlossaryError(findings) from None
     finally:
-        os.chdir(cwd)
         logger.removeHandler(handler)
         if counter:
             build_logger.removeHandler(counter)
@@ -84,29 +90,52 @@ def mkdocs_build(root: Path, site_dir: Path, strict: bool = True, dirty: bool = 
 _DOC_FILE = re.compile(r"Doc file '([^']+)' contains (?:a link|an absolute link|a link to) '([^']*)'")
 
 
-def _place_mkdocs_warning(root: Path, message: str) -> Finding:
+def snippets_from_root(mdx_configs: dict[str, Any], root: Path) -> None:
+    """Anchor pymdownx.snippets' ``base_path`` at the project root. Snippets resolves a relative
+    base path against the working directory, not mkdocs.yml's folder; with absolute paths the
+    build works from any directory and never changes it."""
+    options = mdx_configs.get("pymdownx.snippets")
+    if options is None:
+        return
+    paths = options.get("base_path", ["."])
+    options["base_path"] = [str(root / p) for p in ([paths] if isinstance(paths, str) else paths)]
+
+
+@contextlib.contextmanager
+def build_timestamp(source_date_epoch: str) -> Iterator[None]:
+    """The one place the build touches the environment: MkDocs reads its build date (footer year,
+    sitemap) only from ``SOURCE_DATE_EPOCH`` (mkdocs.utils.get_build_timestamp) and takes no
+    argument for it. Set for the duration of the MkDocs build, then restored."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def _place_mkdocs_warning(project: Project, message: str) -> Finding:
     """A MkDocs warning as a finding on the page (and line) it is about, when it names one."""
     match = _DOC_FILE.search(message)
     if not match:
-        return Finding(MKDOCS_YML, 1, 1, message, "fix the page or the configuration named here")
-    page = f"{CONTENT_DIR}/{match.group(1)}"
+        return Finding(MKDOCS_YML, 1, 1, message, "fix the page or the configuration named here", code=BUILD)
+    file = project.content_dir / match.group(1)
+    page = project.display(file)
     line, col = 1, 1
     try:
-        for number, text in enumerate((root / page).read_text(encoding="utf-8").splitlines(), 1):
+        for number, text in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
             at = text.find(f"({match.group(2)}")
             if at >= 0:
                 line, col = number, at + 2
                 break
     except OSError:
         pass
-    hint = ("a generated page: fix the data or template it comes from" if page_is_generated(root, page)
+    hint = ("a generated page: fix the data or template it comes from" if is_generated(project.content_dir, match.group(1))
             else "fix the link in this hand-written page")
-    return Finding(page, line, col, message, hint)
-
-
-def page_is_generated(root: Path, page: str) -> bool:
-    """Whether ``page`` (a path under the project root) is one the generator wrote."""
-    return page.removeprefix(f"{CONTENT_DIR}/") in read_manifest(root / CONTENT_DIR)
+    return Finding(page, line, col, message, hint, code=BUILD)
 
 
 class _WarningCollector(logging.Handler):

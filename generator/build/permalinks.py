@@ -17,12 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import urls
 from ..model.records import ELEMENT_TITLES
-from ..project import PERMALINKS_MANIFEST
 from ..stages.validate import Glossary
 from .redirects import redirects
 
-MANIFEST = Path(PERMALINKS_MANIFEST)
 UPDATE_COMMAND = "make permalinks  (python -m generator permalinks --update)"
 HEADER = f"""\
 # Every public URL and anchor of the site, one a line (site-relative, sorted).
@@ -31,36 +30,14 @@ HEADER = f"""\
 # drop a URL only on purpose, by re-running: {UPDATE_COMMAND}.
 """
 
-# Pages that every build has, whatever the data.
-FIXED_PAGES = ("/", "/about/", "/glossary/", "/frameworks/", "/frameworks/compare/", "/frameworks/elements/",
-               "/references/", "/chapters/", "/changes/")
-ELEMENTS_PAGE = "/frameworks/elements/"
-
-
 def permalinks(g: Glossary) -> set[str]:
-    """The site's public URLs and anchors that the data defines, including redirected former ids."""
-    urls = set(FIXED_PAGES) | redirected(g)
-    urls.update(f"/terms/{tid}/" for tid in g.terms)
-    for fw in g.frameworks.values():
-        urls.add(f"/frameworks/{fw.id}/")
-        if fw.scale:
-            urls.update(f"/frameworks/{fw.id}/#{level.id}" for level in fw.scale.levels)
-        urls.update(f"/frameworks/{fw.id}/#{t.id}" for t in fw.thresholds)
-        if fw.elements:
-            urls.add(f"/frameworks/{fw.id}/#elements")
-            urls.update(f"{ELEMENTS_PAGE}#{kind}--{fw.id}" for kind in ELEMENT_TITLES)
-    if any(fw.elements for fw in g.frameworks.values()):
-        urls.update(f"{ELEMENTS_PAGE}#{kind}" for kind in ELEMENT_TITLES)
-    urls.update(f"/references/#{ref}" for ref in g.references)
-    for chapter in g.chapters:
-        urls.add(f"/chapters/{chapter.id}/")
-        urls.update(f"/chapters/{chapter.id}/#{section.id}" for section in chapter.sections)
-    return urls
+    """The site's permanent URLs and anchors that the data defines, including redirected former ids."""
+    return {address.url for address in urls.addresses(g, list(ELEMENT_TITLES)) if address.permanent}
 
 
 def redirected(g: Glossary) -> set[str]:
     """The URLs that a redirect page serves."""
-    return {f"/terms/{old}/" for old in redirects(g)}
+    return {urls.site_path(urls.term_page(old)) for old in redirects(g)}
 
 
 def read_manifest(file: Path) -> set[str]:
@@ -83,9 +60,9 @@ class Comparison:
 
     def hint(self, url: str) -> str:
         """How to fix a dropped URL."""
-        if url.startswith("/terms/"):
-            old = url.split("/")[2]
-            new_terms = [u.split("/")[2] for u in self.added if u.startswith("/terms/")]
+        old = urls.term_of(url)
+        if old:
+            new_terms = [tid for tid in map(urls.term_of, self.added) if tid]
             target = f"data/terms/{new_terms[0]}.yaml" if len(new_terms) == 1 else "the term that replaces it"
             return (f"if the term was renamed, add `redirect_from: [{old}]` to {target}; "
                     f"if it was removed on purpose, run {UPDATE_COMMAND}")

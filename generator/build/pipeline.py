@@ -13,14 +13,13 @@ import contextlib
 import os
 import shutil
 import signal
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import Finding, GlossaryError
-from ..project import CONTENT_DIR, SITE_MARKER, project_folders, site_dir_of
+from ..findings import BUILD, Finding, GlossaryError
+from ..project import SITE_MARKER, Project
 from ..stages.address import release_problems
 from ..stages.check import checked_glossary
 from ..stages.link import link_glossary
@@ -28,9 +27,9 @@ from ..stages.render import render_pages
 from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
 from . import export, redirects, sanitize
-from .fingerprint import inputs_digest, marker_text, recorded_digest
+from .fingerprint import inputs_digest, marker_text, recorded_digest, source_date_epoch
 from .history import history
-from .mkdocs import mkdocs_build
+from .mkdocs import build_timestamp, mkdocs_build
 from .offline import OFFLINE_ZIP, write_offline_zip
 from .steps import PostBuildStep, worker_count
 
@@ -67,12 +66,12 @@ class GenerateResult:
     """True when a build found the site already built from the same inputs and left it as it was."""
 
 
-def generate(root: Path, timings: Timings | None = None) -> GenerateResult:
+def generate(root: Project | Path, timings: Timings | None = None) -> GenerateResult:
     """Check the data, then write the generated pages; raises :class:`GlossaryError` on findings."""
-    root = Path(root)
+    project = Project.at(root)
     timings = timings or Timings()
     with timings.stage("load+validate"):
-        glossary = checked_glossary(root)
+        glossary = checked_glossary(project)
     with timings.stage("link"):
         links = link_glossary(glossary)
     with timings.stage("history"):
@@ -80,33 +79,21 @@ def generate(root: Path, timings: Timings | None = None) -> GenerateResult:
     with timings.stage("render"):
         pages = render_pages(glossary, links, changes)
     with timings.stage("write"):
-        stats = write_pages(root / CONTENT_DIR, pages)
+        stats = write_pages(project.content_dir, pages)
     return GenerateResult(glossary, stats, timings)
 
 
-def source_date_epoch(root: Path) -> None:
-    """Set SOURCE_DATE_EPOCH from the last commit, unless it is set, so builds are reproducible."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return
-    try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
-                             capture_output=True, text=True, timeout=10, check=False).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        out = ""
-    os.environ["SOURCE_DATE_EPOCH"] = out if out.isdigit() else "0"
-
-
-def safe_site_dir(root: Path, site: Path) -> list[Finding]:
+def safe_site_dir(project: Project, site: Path) -> list[Finding]:
     """The output directory must not be the project, its data or content, or a parent of them,
     nor a non-empty directory that a previous build did not create (it carries a marker file)."""
     site = site.resolve()
     problems = []
-    if any(site == p or p.is_relative_to(site) for p in project_folders(root)):
+    if any(site == p or p.is_relative_to(site) for p in project.folders):
         problems.append(Finding("mkdocs.yml", 1, 1, f"refusing to build into {site}: it holds the project's own files",
-                                "set site_dir to a directory of its own, such as site"))
+                                "set site_dir to a directory of its own, such as site", code=BUILD))
     elif site.exists() and any(site.iterdir()) and not (site / SITE_MARKER).exists():
         problems.append(Finding("mkdocs.yml", 1, 1, f"refusing to replace {site}: it is not empty and was not built here",
-                                f"empty it, or choose another site_dir (built sites carry {SITE_MARKER})"))
+                                f"empty it, or choose another site_dir (built sites carry {SITE_MARKER})", code=BUILD))
     return problems
 
 
@@ -141,7 +128,7 @@ def _swap_in(tmp: Path, site: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, jobs: int | None = None,
+def build_site(root: Project | Path, progress: Callable[[str], None] = lambda _: None, jobs: int | None = None,
                force: bool = False, release: bool = False, offline: bool = False) -> GenerateResult:
     """Generate, then build the site atomically: the previous site stays until the new one is complete.
 
@@ -151,20 +138,21 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
     The result's timings include the MkDocs and post-build stages. A ``release`` build refuses a
     placeholder address (see :func:`generator.stages.address.release_problems`); ``offline`` also
     writes the offline copy into the site (:data:`generator.build.offline.OFFLINE_ZIP`)."""
-    root = Path(root).resolve()
-    source_date_epoch(root)
-    site = site_dir_of(root)
-    problems = safe_site_dir(root, site)
+    project = Project.at(root)
+    root = project.root
+    epoch = source_date_epoch(root)
+    site = project.site_dir
+    problems = safe_site_dir(project, site)
     if problems:
         raise GlossaryError(problems)
     progress("checking and generating pages")
-    result = generate(root)
+    result = generate(project)
     glossary = result.glossary
     if release and (problems := release_problems(glossary.site, glossary.site_record.doc if glossary.site_record else None)):
         raise GlossaryError(problems)
     timings = result.timings
     with timings.stage("up-to-date check"):
-        digest = inputs_digest(root, options=("offline",) if offline else ())
+        digest = inputs_digest(project, epoch, options=("offline",) if offline else ())
         if not force and (site / "index.html").is_file() and recorded_digest(site / SITE_MARKER) == digest:
             result.up_to_date = True
     if result.up_to_date:
@@ -173,11 +161,13 @@ def build_site(root: Path, progress: Callable[[str], None] = lambda _: None, job
     tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
-    with _signals_as_interrupts():
+    # MkDocs (footer, sitemap) and the exports (CSL's accessed date) read the build's date from
+    # SOURCE_DATE_EPOCH only: set for this build and restored after it (build_timestamp).
+    with _signals_as_interrupts(), build_timestamp(epoch):
         try:
             workers = jobs or os.cpu_count() or 1
             with timings.stage("mkdocs"):
-                mkdocs_build(root, tmp, progress=progress, jobs=workers,
+                mkdocs_build(project, tmp, progress=progress, jobs=workers,
                              site_url=glossary.site.url if glossary.site else None)
             with worker_count(workers):
                 for step in POST_BUILD_STEPS:

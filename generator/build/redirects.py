@@ -16,7 +16,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from ..findings import GlossaryError
+from .. import urls
+from ..findings import REDIRECT, GlossaryError
 from ..stages.validate import Glossary
 from .steps import Step
 
@@ -38,8 +39,8 @@ PAGE = """<!doctype html>
 
 def redirect_page(old: str, new: str, title: str, base_url: str | None) -> str:
     """The HTML of the page at ``terms/<old>/`` that sends readers to ``terms/<new>/``."""
-    relative = f"../{new}/"
-    canonical = f"{base_url.rstrip('/')}/terms/{new}/" if base_url else relative
+    relative = urls.url_from(urls.term_page(old), urls.term_page(new))
+    canonical = urls.absolute(base_url, urls.term_page(new)) if base_url else relative
     return PAGE.format(old=html.escape(old), title=html.escape(title),
                        relative=html.escape(relative, quote=True), canonical=html.escape(canonical, quote=True))
 
@@ -58,11 +59,12 @@ def write_redirects(glossary: Glossary, site_dir: Path) -> list[Path]:
     for record in sorted(glossary.term_records, key=lambda r: r.model.id):
         term = record.model
         for i, old in enumerate(term.redirect_from):
-            page = site_dir / "terms" / old / "index.html"
+            old_url = urls.page_url(urls.term_page(old))
+            page = site_dir / old_url / "index.html"
             if page.exists() and 'http-equiv="refresh"' not in page.read_text(encoding="utf-8", errors="replace"):
                 problems.append(record.finding("redirect_from", i,
-                                               message=f"redirect_from: the site already has a page at terms/{old}/",
-                                               hint="a redirect cannot replace a live page; remove the old id"))
+                                               message=f"redirect_from: the site already has a page at {old_url}",
+                                               hint="a redirect cannot replace a live page; remove the old id", code=REDIRECT))
                 continue
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(redirect_page(old, term.id, term.title, base_url), encoding="utf-8")

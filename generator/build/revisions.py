@@ -5,12 +5,14 @@ Used by ``diff`` (both sides of a change) and the history (every commit that tou
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import subprocess
 import tarfile
 from pathlib import Path
 
-from ..findings import Finding, GlossaryError
+from ..findings import DIFF, Finding, GlossaryError
+from ..project import Project
 from ..stages.validate import Glossary, load_glossary
 
 
@@ -18,7 +20,8 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=60, check=False)
     except (OSError, subprocess.SubprocessError) as exc:
-        raise GlossaryError([Finding(".", 1, 1, f"cannot run git: {exc}", "install git, or run inside a git checkout")]) from None
+        raise GlossaryError([Finding(".", 1, 1, f"cannot run git: {exc}", "install git, or run inside a git checkout",
+                                     code=DIFF)]) from None
 
 
 def load_at(root: Path, rev: str, dest: Path) -> tuple[Glossary, list[Finding]]:
@@ -27,12 +30,12 @@ def load_at(root: Path, rev: str, dest: Path) -> tuple[Glossary, list[Finding]]:
     top = _git(root, "rev-parse", "--show-toplevel")
     if top.returncode:
         raise GlossaryError([Finding(".", 1, 1, f"{root} is not inside a git repository",
-                                     "run diff in a git checkout of the glossary, or pass --root")])
+                                     "run diff in a git checkout of the glossary, or pass --root", code=DIFF)])
     toplevel = Path(top.stdout.decode().strip())
     commit = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     if commit.returncode:
         raise GlossaryError([Finding(f"{rev}", 1, 1, f"'{rev}' is not a commit of the repository at {toplevel}",
-                                     "pass a branch, tag or commit, e.g. origin/main or HEAD~1")])
+                                     "pass a branch, tag or commit, e.g. origin/main or HEAD~1", code=DIFF)])
     prefix = _git(root, "rev-parse", "--show-prefix").stdout.decode().strip()
     tree = f"{commit.stdout.decode().strip()}:{prefix}data"
     dest.mkdir(parents=True, exist_ok=True)
@@ -41,13 +44,13 @@ def load_at(root: Path, rev: str, dest: Path) -> tuple[Glossary, list[Finding]]:
         archive = _git(toplevel, "archive", "--format=tar", "--prefix=data/", tree)
         if archive.returncode:
             raise GlossaryError([Finding(f"{rev}", 1, 1, f"git archive failed: {archive.stderr.decode().strip()}",
-                                         "check the repository")])
+                                         "check the repository", code=DIFF)])
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(dest, filter="data")
     else:  # no data/ at that revision: everything is new
         (dest / "data").mkdir()
     glossary, findings = load_glossary(dest)
-    glossary.root = root
+    glossary.project = Project.at(root)
     if not existed:
         return glossary, []
-    return glossary, [Finding(f"{rev}:{f.path}", f.line, f.col, f.message, f.hint) for f in findings]
+    return glossary, [dataclasses.replace(f, path=f"{rev}:{f.path}") for f in findings]

@@ -22,6 +22,7 @@ from typing import Any
 
 import nh3
 
+from ..files import write_if_changed
 from .steps import WORKERS, Step, quiet_worker
 
 _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
@@ -85,10 +86,7 @@ def sanitize_page(text: str) -> str:
 
 def sanitize_file(page: Path) -> None:
     """Sanitize one built page in place (rewritten only when cleaning changed it)."""
-    text = page.read_text(encoding="utf-8")
-    cleaned = sanitize_page(text)
-    if cleaned != text:
-        page.write_text(cleaned, encoding="utf-8")
+    write_if_changed(page, sanitize_page(page.read_text(encoding="utf-8")))
 
 
 def sanitize_site(glossary: object, site_dir: Path) -> None:

@@ -1,6 +1,7 @@
 """What a command is: a name, a function of the parsed arguments, and the arguments it adds.
 
-Exit codes: 0 success, 1 the data (or the build) has problems, 2 wrong usage.
+Exit codes: 0 success, 1 the data (or the build) has problems, 2 wrong usage. Every command
+gets ``args.project``, the :class:`~generator.project.Project` of ``--root``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class CommandLike(Protocol):
     @property
     def description(self) -> str: ...
 
+    @property
+    def formats(self) -> tuple[str, ...]: ...
+
     def run(self, args: argparse.Namespace) -> int: ...
 
     def arguments(self, parser: argparse.ArgumentParser) -> None: ...
@@ -39,6 +43,8 @@ class Command:
     name: str
     func: Callable[[argparse.Namespace], int]
     add_arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
+    formats: tuple[str, ...] = ()
+    """Output formats of its own, beside ``text`` and ``github`` (how every command prints findings)."""
 
     @property
     def help(self) -> str:

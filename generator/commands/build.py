@@ -5,19 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from pathlib import Path
 
 from ..build.pipeline import build_site
-from ..project import site_dir_of
 from .base import Command
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, generate and build the site into site/, replacing it only on success."""
     started = time.perf_counter()
-    result = build_site(args.root, progress=lambda msg: print(f"... {msg}", flush=True), jobs=args.jobs,
+    result = build_site(args.project, progress=lambda msg: print(f"... {msg}", flush=True), jobs=args.jobs,
                         force=args.force, release=args.release, offline=args.offline)
-    site = site_dir_of(Path(args.root).resolve())
+    site = args.project.site_dir
     verb = "up to date:" if result.up_to_date else "built"
     print(f"{verb} {site} in {time.perf_counter() - started:.1f}s: {result.stats.summary()}")
     print(f"stages: {result.timings.summary()}")

@@ -19,8 +19,8 @@ def cmd_chapters(args: argparse.Namespace) -> int:
     did-you-mean) and terms a chapter uses that data/chapters.yaml does not list, as
     path:line:col; exit 1 when it found any. --update adds the unlisted terms to the
     discusses list of the section that uses them."""
-    root = Path(args.root).resolve()
-    glossary = checked_glossary(root)
+    root = args.project.root
+    glossary = checked_glossary(args.project)
     result = scan_course(Path(args.dir), glossary)
     findings = result.findings
     if args.update and result.missing:
@@ -32,7 +32,7 @@ def cmd_chapters(args: argparse.Namespace) -> int:
     print(f"scanned {result.files} files: {len(result.references)} references to the glossary, "
           f"{resolved} resolved, in {len(result.by_chapter)} chapters")
     if findings:
-        print_findings(findings, getattr(args, "format", "text"))
+        print_findings(findings, args.format)
         return 1
     return 0
 
@@ -42,7 +42,6 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dir", metavar="DIR", type=Path, help="the folder that holds the course's sources")
     parser.add_argument("--update", action="store_true",
                         help="add the terms each chapter uses to the discusses lists of data/chapters.yaml")
-    parser.add_argument("--format", choices=["text", "github"], default="text", help="how to print findings")
 
 
 COMMAND = Command("chapters", cmd_chapters, _arguments)

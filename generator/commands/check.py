@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..findings import selected
 from ..stages.check import check
 from .base import Command
 from .output import print_findings
@@ -11,7 +12,8 @@ from .output import print_findings
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate the data and run every consistency rule."""
-    glossary, findings = check(args.root)
+    glossary, findings = check(args.project)
+    findings = selected(findings, _codes(args.select), _codes(args.ignore))
     if findings:
         print_findings(findings, args.format)
         return 1
@@ -20,8 +22,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _codes(values: list[str]) -> list[str]:
+    """Codes given as repeated options or comma-separated lists: ``--select G1,G002``."""
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]
+
+
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=["text", "github"], default="text", help="github prints GitHub Actions annotations")
+    parser.add_argument("--select", action="append", default=[], metavar="CODES",
+                        help="report only findings whose code starts with one of these (e.g. G1 for every rule, G105)")
+    parser.add_argument("--ignore", action="append", default=[], metavar="CODES",
+                        help="leave out findings whose code starts with one of these (python -m generator rules lists them)")
 
 
 COMMAND = Command("check", cmd_check, _arguments)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ..build.diff import Change, diff_against, page_changes
 from .base import Command
@@ -25,8 +24,8 @@ def markdown_summary(rev: str, records: list[Change], pages: list[Change], notes
 def cmd_diff(args: argparse.Namespace) -> int:
     """List the pages and anchors (URLs) that the data changes since git REV add, change or remove,
     then every generated page whose output changes (both revisions regenerated and compared)."""
-    changes = diff_against(Path(args.root), args.rev)
-    pages, problems = page_changes(Path(args.root), args.rev)
+    changes = diff_against(args.project.root, args.rev)
+    pages, problems = page_changes(args.project.root, args.rev)
     notes = [f"generated pages not compared: {p.format()}" for p in problems]
     if args.format == "markdown":
         print(markdown_summary(args.rev, changes, pages, notes), end="")
@@ -42,8 +41,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("rev", metavar="REV", help="git revision to compare with, e.g. origin/main")
-    parser.add_argument("--format", choices=["text", "markdown"], default="text",
-                        help="markdown: a table for a pull request's job summary")
 
 
-COMMAND = Command("diff", cmd_diff, _arguments)
+COMMAND = Command("diff", cmd_diff, _arguments, formats=("markdown",))
+"""``--format markdown``: the changes as a table for a pull request's job summary."""

@@ -6,32 +6,31 @@ import argparse
 from pathlib import Path
 
 from ..build.export import write_exports
-from ..findings import Finding, GlossaryError
-from ..project import SITE_MARKER, project_folders, site_dir_of
+from ..findings import EXPORT, Finding, GlossaryError
+from ..project import SITE_MARKER, Project
 from ..stages.check import checked_glossary
 from .base import Command
 
 
-def _check_out(root: Path, out: Path, site: Path) -> list[Finding]:
+def _check_out(project: Project, out: Path, site: Path) -> list[Finding]:
     """``out`` must not be one of the project's own folders, and the default (the site) must be built."""
-    root, *sources = project_folders(root)
+    root, *sources = project.folders
     out = out.resolve()
     if out == root or any(out.is_relative_to(p) for p in sources):
         return [Finding(str(out), 1, 1, "refusing to write exports into the project's own files",
-                        "pass --out with a directory of its own, such as site or export")]
+                        "pass --out with a directory of its own, such as site or export", code=EXPORT)]
     if out == site and not (site / SITE_MARKER).exists():
         return [Finding(str(out), 1, 1, "the site has not been built here yet",
-                        "run python -m generator build (it writes the exports too), or pass --out DIR")]
+                        "run python -m generator build (it writes the exports too), or pass --out DIR", code=EXPORT)]
     return []
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write glossary.json, glossary.schema.json and glossary.skos.ttl (default: into the built site)."""
-    root = Path(args.root).resolve()
-    site = site_dir_of(root)
+    site = args.project.site_dir
     out = Path(args.out) if args.out else site
-    glossary = checked_glossary(root)
-    problems = _check_out(root, out, site)
+    glossary = checked_glossary(args.project)
+    problems = _check_out(args.project, out, site)
     if problems:
         raise GlossaryError(problems)
     for file in write_exports(glossary, out):

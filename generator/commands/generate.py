@@ -10,7 +10,7 @@ from .base import Command
 
 def cmd_generate(args: argparse.Namespace) -> int:
     """Check, then write the generated Markdown into content/."""
-    result = generate(args.root)
+    result = generate(args.project)
     print(f"generated: {result.stats.summary()} ({result.timings.summary()})")
     return 0
 

@@ -22,8 +22,9 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..findings import Finding, GlossaryError
+from ..findings import NEW_TERM, Finding, GlossaryError
 from ..model.records import SLUG, Category, PlainText
+from ..project import Project
 from ..stages import rules
 from ..stages.validate import Glossary, load_glossary
 from .base import Command
@@ -70,16 +71,16 @@ def _existing(glossary: Glossary, tid: str) -> Finding | None:
     for record in glossary.term_records:
         if record.model.id == tid:
             return record.finding("id", message=f"term id '{tid}' already exists",
-                                  hint="choose another title, or pass --id with another id")
+                                  hint="choose another title, or pass --id with another id", code=NEW_TERM)
         if tid in record.model.redirect_from:
             i = record.model.redirect_from.index(tid)
             return record.finding("redirect_from", i,
                                   message=f"'{tid}' is a former id of term '{record.model.id}'",
-                                  hint="its URL redirects there; pass --id with another id")
+                                  hint="its URL redirects there; pass --id with another id", code=NEW_TERM)
     return None
 
 
-def new_term(root: Path, title: str, tid: str | None = None) -> Path:
+def new_term(root: Project | Path, title: str, tid: str | None = None) -> Path:
     """Create ``data/terms/<id>.yaml`` for ``title``; raises :class:`UsageError` for a bad title or id,
     :class:`GlossaryError` when the id is taken or the file cannot be written."""
     try:
@@ -91,15 +92,17 @@ def new_term(root: Path, title: str, tid: str | None = None) -> Path:
     if not SLUG.match(tid):
         raise UsageError(f"id {tid!r} is not valid: use lowercase letters, digits and single hyphens"
                          + ("" if tid else " (the title has no letters or digits: pass --id)"))
-    root = Path(root)
-    folder = root / "data" / "terms"
-    if not (root / "data").is_dir():
-        raise GlossaryError([Finding("data", 1, 1, "no data/ directory here", "run from the project root or pass --root")])
+    project = Project.at(root)
+    root = project.root
+    folder = project.data_dir / "terms"
+    if not project.data_dir.is_dir():
+        raise GlossaryError([Finding("data", 1, 1, "no data/ directory here",
+                                     "run from the project root or pass --root", code=NEW_TERM)])
     rel = f"data/terms/{tid}.yaml"
-    glossary, _ = load_glossary(root)
+    glossary, _ = load_glossary(project)
     taken = _existing(glossary, tid)
     if taken is None and (root / rel).exists():
-        taken = Finding(rel, 1, 1, f"{rel} already exists", "choose another title, or pass --id with another id")
+        taken = Finding(rel, 1, 1, f"{rel} already exists", "choose another title, or pass --id with another id", code=NEW_TERM)
     if taken:
         raise GlossaryError([taken])
     folder.mkdir(parents=True, exist_ok=True)
@@ -107,16 +110,17 @@ def new_term(root: Path, title: str, tid: str | None = None) -> Path:
         with (root / rel).open("x", encoding="utf-8") as handle:
             handle.write(term_yaml(tid, title, rules.today().isoformat()))
     except FileExistsError:
-        raise GlossaryError([Finding(rel, 1, 1, f"{rel} already exists", "pass --id with another id")]) from None
+        raise GlossaryError([Finding(rel, 1, 1, f"{rel} already exists", "pass --id with another id", code=NEW_TERM)]) from None
     except OSError as exc:
-        raise GlossaryError([Finding(rel, 1, 1, f"cannot write file: {exc.strerror}", "check the permissions")]) from None
+        raise GlossaryError([Finding(rel, 1, 1, f"cannot write file: {exc.strerror}", "check the permissions",
+                                     code=NEW_TERM)]) from None
     return root / rel
 
 
 def cmd_new_term(args: argparse.Namespace) -> int:
     """Scaffold data/terms/<id>.yaml for a new term, with placeholders that check refuses until filled in."""
     try:
-        path = new_term(Path(args.root), args.title, args.id)
+        path = new_term(args.project, args.title, args.id)
     except UsageError as exc:
         print(f"python -m generator new-term: error: {exc}", file=sys.stderr)
         return 2

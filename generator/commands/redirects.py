@@ -6,16 +6,14 @@ import argparse
 from pathlib import Path
 
 from ..build.redirects import write_redirects
-from ..project import site_dir_of
 from ..stages.check import checked_glossary
 from .base import Command
 
 
 def cmd_redirects(args: argparse.Namespace) -> int:
     """Write the redirect pages of renamed terms into a built site (for sites built by other engines)."""
-    root = Path(args.root).resolve()
-    glossary = checked_glossary(root)
-    site = Path(args.site).resolve() if args.site else site_dir_of(root)
+    glossary = checked_glossary(args.project)
+    site = Path(args.site).resolve() if args.site else args.project.site_dir
     written = write_redirects(glossary, site)
     print(f"redirects: {len(written)} pages written into {site}")
     return 0

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
+from ..findings import SCHEMAS_STALE, Finding, GlossaryError
 from ..model.schema import write_schemas
 from .base import Command
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Write the JSON Schemas of the data files into data/schema/ (or, with --check, compare)."""
-    stale = write_schemas(Path(args.root), check_only=args.check)
+    stale = write_schemas(args.project, check_only=args.check)
     if args.check and stale:
-        for path in stale:
-            print(f"{path}:1:1: schema is out of date (run: python -m generator schema)", file=sys.stderr)
-        return 1
+        raise GlossaryError([Finding(str(path), 1, 1, "schema is out of date", "run: python -m generator schema", SCHEMAS_STALE)
+                             for path in stale])
     return 0
 
 

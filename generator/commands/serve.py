@@ -22,20 +22,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # MkDocs is imported on first use: it is slow to import and only this command serves.
     from mkdocs.commands.serve import serve
 
-    root = Path(args.root).resolve()
+    project = args.project
+    root = project.root
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     generate(root)
-    watcher = _watch([root / "data", TEMPLATES], lambda: _regenerate(root))
+    watcher = _watch([project.data_dir, TEMPLATES], lambda: _regenerate(root))
+    # The preview is the one place that changes the working directory: MkDocs' serve loads
+    # mkdocs.yml itself on every rebuild, and pymdownx.snippets resolves its relative base_path
+    # against the working directory (the build anchors it instead: build/mkdocs.py).
     os.chdir(root)
     try:
         # After the first full build, reloads rebuild only the pages whose Markdown changed
         # (0.8 s after a one-term edit at 1,000 terms, instead of a full 6 s build); --full
         # rebuilds everything, which also keeps the preview's search index complete.
         # site_url follows the preview's address, so pages sit at / and instant previews work.
-        serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=args.dev_addr,
+        serve(config_file=str(project.mkdocs_yml), livereload=True, dev_addr=args.dev_addr,
               site_url=f"http://{args.dev_addr}/", build_type=None if args.full else "dirty", strict=False)
     finally:
         watcher.set()

@@ -8,6 +8,7 @@ and exported as soon as it is declared with one of these types.
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -55,6 +56,43 @@ def _values(value: Any, annotation: Any, loc: Loc) -> Iterator[tuple[Loc, TextKi
             yield from _values(item, annotation, (*loc, i))
     elif isinstance(value, str) and (kind := kind_of(annotation)):
         yield loc, kind, value
+
+
+def _inner(annotation: Any) -> tuple[bool, type[BaseModel] | None]:
+    """Whether an annotation is a list (looking through ``X | None``), and the model it holds, if any."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return (False, None) if kind_of(annotation) else _inner(typing.get_args(annotation)[0])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return False, annotation
+    if typing.get_origin(annotation) is list:
+        return True, _inner(typing.get_args(annotation)[0])[1]
+    for arg in typing.get_args(annotation):
+        is_list, model = _inner(arg)
+        if is_list or model:
+            return is_list, model
+    return False, None
+
+
+@functools.cache
+def markdown_paths(model: type[BaseModel]) -> frozenset[tuple[str, ...]]:
+    """Every path of a Markdown field (inline or block) in ``model`` and its nested models, a list
+    position written ``*``: ``("scale", "levels", "*", "examples", "*")``. What a template may ask
+    the link stage for."""
+    paths: set[tuple[str, ...]] = set()
+    for name, info in model.model_fields.items():
+        annotation = info.rebuild_annotation()
+        is_list, nested = _inner(annotation)
+        here = (name, "*") if is_list else (name,)
+        if nested:
+            paths.update(here + path for path in markdown_paths(nested))
+        elif kind_of(annotation) in ("inline", "markdown"):
+            paths.add(here)
+    return frozenset(paths)
+
+
+def path_pattern(loc: Loc) -> tuple[str, ...]:
+    """A field location with its list positions written ``*`` (see :func:`markdown_paths`)."""
+    return tuple("*" if isinstance(part, int) else part for part in loc)
 
 
 def markdown_fields(model: BaseModel) -> Iterator[tuple[Loc, str]]:

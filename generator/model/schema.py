@@ -8,10 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..project import SCHEMA_DIR as _SCHEMA_DIR
+from ..files import write_if_changed
+from ..project import Project
 from .records import RECORD_MODELS
-
-SCHEMA_DIR = Path(_SCHEMA_DIR)
 
 
 def schema_text(kind: str) -> str:
@@ -22,16 +21,17 @@ def schema_text(kind: str) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_schemas(root: Path, check_only: bool = False) -> list[str]:
-    """Write every schema under ``root/data/schema``; return the paths that were (or would be) changed."""
+def write_schemas(project: Project | Path, check_only: bool = False) -> list[str]:
+    """Write every schema into the project's ``data/schema``; return the paths that were (or would be) changed."""
+    project = Project.at(project)
     stale = []
-    folder = root / SCHEMA_DIR
+    folder = project.schema_dir
     for kind in sorted(RECORD_MODELS):
         file = folder / f"{kind}.schema.json"
         text = schema_text(kind)
-        if not file.exists() or file.read_text(encoding="utf-8") != text:
-            stale.append((SCHEMA_DIR / file.name).as_posix())
-            if not check_only:
-                folder.mkdir(parents=True, exist_ok=True)
-                file.write_text(text, encoding="utf-8")
+        if check_only:
+            if not file.exists() or file.read_text(encoding="utf-8") != text:
+                stale.append(project.display(file))
+        elif write_if_changed(file, text):
+            stale.append(project.display(file))
     return stale

@@ -16,7 +16,7 @@ import os
 import re
 from urllib.parse import urlsplit
 
-from ..findings import Finding
+from ..findings import ADDRESS, Finding
 from ..model.records import Site
 from .load import Document
 
@@ -64,7 +64,7 @@ def apply_overrides(site: Site, doc: Document) -> tuple[Site, list[Finding]]:
         else:
             findings.append(Finding(f"${variable}", 1, 1, f"'{value}' is not an http(s) URL",
                                     f"set {variable} to an address such as https://owner.github.io/glossary/, "
-                                    f"or unset it to use {name} of {doc.path}"))
+                                    f"or unset it to use {name} of {doc.path}", code=ADDRESS))
     return (site.model_copy(update=updates) if updates else site), findings
 
 
@@ -82,4 +82,4 @@ def release_problems(site: Site | None, doc: Document | None) -> list[Finding]:
     return [Finding(path, line, col, f"release build refused: '{site.url}' is a placeholder address, "
                     "so every citation, canonical link and export would point to it",
                     f"set url in data/site.yaml to the public address, or {SITE_URL_ENV} "
-                    "(the Pages workflow sets it from actions/configure-pages)")]
+                    "(the Pages workflow sets it from actions/configure-pages)", code=ADDRESS)]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..findings import Finding, GlossaryError
+from ..project import Project
 from .rules import run_rules
 from .validate import Glossary, load_glossary
 
 
-def checked_glossary(root: Path) -> Glossary:
+def checked_glossary(root: Project | Path) -> Glossary:
     """The glossary of ``root`` when it passes :func:`check`; raises :class:`GlossaryError` with every finding otherwise."""
     glossary, findings = check(root)
     if findings:
@@ -17,7 +18,7 @@ def checked_glossary(root: Path) -> Glossary:
     return glossary
 
 
-def check(root: Path) -> tuple[Glossary, list[Finding]]:
+def check(root: Project | Path) -> tuple[Glossary, list[Finding]]:
     """Load, validate and run every consistency rule; returns all findings, sorted."""
     glossary, findings = load_glossary(root)
     findings.extend(run_rules(glossary))

@@ -27,6 +27,7 @@ the length of the text, not with the number of terms.
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,8 +35,10 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
-from ..model.fields import markdown_fields
-from ..model.records import Framework, Term
+from .. import urls
+from ..findings import did_you_mean
+from ..model.fields import markdown_fields, markdown_paths, path_pattern
+from ..model.records import Chapter, Crosswalk, Framework, Section, Term
 
 if TYPE_CHECKING:
     from .validate import Glossary, Record
@@ -46,7 +49,9 @@ _PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\]\n]*\]\]|!?\[[^\]\n]*\]\([^)\n]*\)
 _WORD_CHAR = re.compile(r"[\w+-]")  # characters that continue a name: a match next to one is not a mention
 _STEP_NAME = re.compile(r"(?i)(?:level|tier)$")  # a name ending so, followed by a number, names one numbered step
 _NUMBER_AFTER = re.compile(r"[ \u00a0]\d")
-_GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(\.\./terms/([a-z0-9-]+)\.md\)\{ data-preview \}")
+_BEFORE_ID, _AFTER_ID = urls.md_link(urls.term_page("\0")).split("\0")
+_GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(" + re.escape(_BEFORE_ID) + r"([a-z0-9-]+)" + re.escape(_AFTER_ID)
+                             + r"\)\{ data-preview \}")
 
 
 def whole_word_matches(automaton: ahocorasick.Automaton, haystack: str, text: str,
@@ -216,12 +221,52 @@ def strip_links(text: str) -> str:
     return _GENERATED_LINK.sub(lambda m: m.group(1), text)
 
 
-TERM_URL = "../terms/{id}.md"
-
-
 def term_url(tid: str) -> str:
     """Link target of a term page from a generated page one directory deep (all linked pages are)."""
-    return TERM_URL.format(id=tid)
+    return urls.md_link(urls.term_page(tid))
+
+
+class Referrer(enum.StrEnum):
+    """What kind of entry links to a term (the values order the "Referenced by" list)."""
+
+    COMPARISON = "crosswalk"
+    FRAMEWORK = "framework"
+    TERM = "term"
+
+
+@dataclass(frozen=True, order=True)
+class Backlink:
+    """An entry whose text links to a term: a term or framework (by id), or the framework comparison."""
+
+    kind: Referrer
+    id: str
+
+
+class Role(enum.StrEnum):
+    """How a chapter section treats a term: the field of the section that lists it."""
+
+    INTRODUCES = "introduces"
+    DISCUSSES = "discusses"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A chapter section that introduces or discusses a term."""
+
+    chapter: Chapter
+    section: Section
+    role: Role
+
+
+class FieldPathError(LookupError):
+    """A template asked for linked text at a path that is not a Markdown field of the record's model."""
+
+    def __init__(self, record: Record[Any], loc: tuple[Any, ...]):
+        self.model = type(record.model).__name__
+        self.where = ".".join(str(p) for p in path_pattern(loc))
+        known = sorted(".".join(p) for p in markdown_paths(type(record.model)))
+        self.hint = did_you_mean(self.where, known) or "Markdown fields: " + ", ".join(known)
+        super().__init__(f"'{self.where}' is not a Markdown field of {self.model}")
 
 
 @dataclass
@@ -229,11 +274,14 @@ class Links:
     """The link stage's output: linked text per field, and the reverse indexes."""
 
     texts: dict[tuple[str, tuple[Any, ...]], str] = field(default_factory=dict)
-    referenced_by: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    discussed_in: dict[str, list[tuple[Any, Any, str]]] = field(default_factory=dict)
+    referenced_by: dict[str, list[Backlink]] = field(default_factory=dict)
+    discussed_in: dict[str, list[Place]] = field(default_factory=dict)
 
     def text(self, record: Record[Any], *loc: Any) -> str:
-        """The linked Markdown of the field ``loc`` of ``record``."""
+        """The linked Markdown of the field ``loc`` of ``record``; raises :class:`FieldPathError` when
+        ``loc`` names no Markdown field of the record's model (a typo in a template)."""
+        if path_pattern(loc) not in markdown_paths(type(record.model)):
+            raise FieldPathError(record, loc)
         return self.texts[(record.doc.path, record.base + tuple(loc))]
 
 
@@ -241,21 +289,29 @@ def link_glossary(g: Glossary, linker: Linker | None = None) -> Links:
     """Link every text field once (each field is its own section) and build the backlink indexes."""
     linker = linker or Linker(g.terms.values(), term_url)
     links = Links()
-    referrers: dict[str, set[tuple[str, str]]] = {}
+    referrers: dict[str, set[Backlink]] = {}
     for record, loc, text in iter_texts(g):
         model = record.model
         own = model.id if isinstance(model, Term) else None
         result = linker.link(text, set(), own=own)
         links.texts[(record.doc.path, record.base + loc)] = result.text
-        kind = "term" if isinstance(model, Term) else ("framework" if isinstance(model, Framework) else "crosswalk")
-        source = (kind, getattr(model, "id", "crosswalk"))
+        source = _backlink(model)
         for target in result.targets:
             if target != own:
                 referrers.setdefault(target, set()).add(source)
     links.referenced_by = {tid: sorted(sources) for tid, sources in sorted(referrers.items())}
     for chapter in g.chapters:
         for section in chapter.sections:
-            for role in ("introduces", "discusses"):
-                for tid in getattr(section, role):
-                    links.discussed_in.setdefault(tid, []).append((chapter, section, role))
+            for role, tids in ((Role.INTRODUCES, section.introduces), (Role.DISCUSSES, section.discusses)):
+                for tid in tids:
+                    links.discussed_in.setdefault(tid, []).append(Place(chapter, section, role))
     return links
+
+
+def _backlink(model: Term | Framework | Crosswalk) -> Backlink:
+    """The backlink to the entry whose text ``model`` is."""
+    if isinstance(model, Term):
+        return Backlink(Referrer.TERM, model.id)
+    if isinstance(model, Framework):
+        return Backlink(Referrer.FRAMEWORK, model.id)
+    return Backlink(Referrer.COMPARISON, "crosswalk")

@@ -27,7 +27,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..findings import Finding
+from ..findings import LOAD, Finding, coded
 
 try:  # libyaml is the fast path; the pure-Python loader is the fallback only.
     from yaml import CSafeLoader as YamlLoader
@@ -84,10 +84,10 @@ class Document:
                 return Mark(number, col + 1)
         return start
 
-    def finding(self, loc: Loc, message: str, hint: str = "", key: bool = False) -> Finding:
+    def finding(self, loc: Loc, message: str, hint: str = "", key: bool = False, code: str = "") -> Finding:
         """A finding placed at the value (or key) at ``loc``."""
         mark = self.mark(loc, key)
-        return Finding(self.path, mark.line, mark.col, message, hint)
+        return Finding(self.path, mark.line, mark.col, message, hint, code)
 
 
 class _Converter:
@@ -252,7 +252,12 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
 
 
 def parse_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
-    """Parse one YAML document from ``text``; never raises for bad input."""
+    """Parse one YAML document from ``text``; never raises for bad input (findings coded LOAD)."""
+    doc, findings = _parse_text(text, path)
+    return doc, coded(findings, LOAD)
+
+
+def _parse_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
     deep = _flow_nesting_too_deep(text) if ("[" in text or "{" in text) else -1
     if deep >= 0:
         line, col = _position(text, deep)
@@ -284,7 +289,12 @@ def parse_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
 
 
 def load_file(file: Path, display: str) -> tuple[Document | None, list[Finding]]:
-    """Load one data file; ``display`` is the path printed in findings."""
+    """Load one data file; ``display`` is the path printed in findings (coded LOAD)."""
+    doc, findings = _load_file(file, display)
+    return doc, coded(findings, LOAD)
+
+
+def _load_file(file: Path, display: str) -> tuple[Document | None, list[Finding]]:
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:

@@ -13,9 +13,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from .. import urls
 from ..model.records import Crosswalk, Framework, Level, Mapping
 
-FONT = 13
 BOX_W, BOX_H, GAP = 210, 34, 10
 
 
@@ -52,6 +52,7 @@ def ladder_svg(fw: Framework) -> str:
     """The framework's levels as a ladder, highest rank on top, with the thresholds that require each level."""
     if not fw.scale:
         return ""
+    page = urls.framework_page(fw.id)
     levels = list(reversed(fw.scale.levels))
     needs: dict[str, list[str]] = {}
     for t in fw.thresholds_in_force():
@@ -65,7 +66,8 @@ def ladder_svg(fw: Framework) -> str:
     for i, level in enumerate(levels):
         y = 28 + i * (BOX_H + GAP)
         retired = "" if level.id in in_force else " (retired)"
-        body.append(f'<a href="#{escape(level.id)}"><rect class="gl-box{" gl-retired" if retired else ""}" '
+        href = urls.url_from(page, page, urls.level_anchor(level.id))
+        body.append(f'<a href="{escape(href)}"><rect class="gl-box{" gl-retired" if retired else ""}" '
                     f'x="10" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/>')
         body.append(_text(20, y + 22, _shorten(level.label + retired, 28), "gl-text gl-strong") + "</a>")
         body.append(_text(BOX_W + 24, y + 15, _shorten(level.summary, 80)))
@@ -132,7 +134,8 @@ def _between_shown_versions(mapping: Mapping, shown: dict[str, str]) -> bool:
 
 def comparison_svg(frameworks: Sequence[Framework], crosswalk: Crosswalk | None) -> str:
     """The levels in force in each framework's newest version, side by side, with a line for each crosswalk
-    correspondence between exactly those versions."""
+    correspondence between exactly those versions (drawn for the comparison page: its links are relative
+    to that page's URL)."""
     scaled = [fw for fw in frameworks if fw.scale]
     if not scaled:
         return ""
@@ -168,7 +171,8 @@ def comparison_svg(frameworks: Sequence[Framework], crosswalk: Crosswalk | None)
             if c != col:
                 continue
             x, y = box_at(col, row)
-            body.append(f'<a href="../{escape(fw.id)}/#{escape(level.id)}"><rect class="gl-box" x="{x:.0f}" y="{y:.0f}" '
+            href = urls.url_from(urls.COMPARE, urls.framework_page(fw.id), urls.level_anchor(level.id))
+            body.append(f'<a href="{escape(href)}"><rect class="gl-box" x="{x:.0f}" y="{y:.0f}" '
                         f'width="{box_w}" height="{BOX_H}" rx="6"/>')
             body.append(_text(x + 10, y + 22, _shorten(level.label, 19), "gl-text gl-strong") + "</a>")
         body.append("</g>")

@@ -18,10 +18,12 @@ from typing import Any
 
 import jinja2
 
+from .. import urls
+from ..findings import RENDER, Finding, GlossaryError
 from ..model.records import ELEMENT_TITLES
 from ..project import GENERATED_MARK, LAYOUT
 from .cite import bibtex_entry
-from .link import EXPLICIT, Links, whole_word_matches
+from .link import EXPLICIT, FieldPathError, Links, Referrer, Role, whole_word_matches
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .search import search_index_script
 from .validate import Glossary
@@ -29,12 +31,30 @@ from .validate import Glossary
 TEMPLATES = Path(__file__).parent / "templates"
 SEARCH_INDEX = "assets/search-index.js"  # loaded by content/assets/search.js, beside it
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+FIXED_TEMPLATES = {
+    urls.HOME: "home.md.j2",
+    urls.GLOSSARY: "az.md.j2",
+    urls.REFERENCES: "references.md.j2",
+    urls.FRAMEWORKS: "frameworks.md.j2",
+    urls.COMPARE: "compare.md.j2",
+    urls.ELEMENTS: "elements.md.j2",
+    urls.CHAPTERS: "chapters.md.j2",
+    urls.ABBREVIATIONS: "abbreviations.md.j2",
+}
+"""The generated pages every build has, and the template of each (``about.md`` is hand-written)."""
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]>#|])")
+
+
+_LIST_MARKER = re.compile(r"^(\s*)([-+]|\d+(?=[.)]))(?=[.)]?(\s|$))", re.M)
 
 
 def escape_plain(value: Any) -> str:
-    """Plain text as Markdown that renders literally (backslash-escapes Markdown syntax, escapes &)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(value)).replace("&", "&amp;")
+    """Plain text as Markdown that renders literally, inline or at the start of a line: backslash-escapes
+    Markdown syntax and a leading list marker, writes & and < as entities (Python-Markdown has no
+    backslash escape for <: ``\\<`` would show the backslash)."""
+    text = _MD_SPECIAL.sub(r"\\\1", str(value)).replace("&", "&amp;").replace("<", "&lt;")
+    return _LIST_MARKER.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit() else "\\" + m.group(2)), text)
 
 
 def escape_cell(value: Any) -> str:
@@ -93,6 +113,24 @@ def tidy_markdown(text: str) -> str:
     return head + "\n".join(lines).strip("\n") + "\n"
 
 
+@jinja2.pass_context
+def link(context: jinja2.runtime.Context, page: str, anchor: str = "") -> str:
+    """The Markdown link to ``page`` (and ``anchor``) from the page being rendered (``page_path``)."""
+    return urls.md_link(page, anchor, depth=urls.depth(context["page_path"]))
+
+
+def template_finding(exc: FieldPathError, template: jinja2.Template) -> Finding:
+    """A template's bad field path as a finding on the template line that asks for it."""
+    line, file = 1, Path(template.filename or TEMPLATES / str(template.name))
+    tb = exc.__traceback__
+    while tb is not None:  # Jinja maps its frames to template lines; the innermost one is the call
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            line, file = tb.tb_lineno, Path(tb.tb_frame.f_code.co_filename)
+        tb = tb.tb_next
+    where = file.relative_to(TEMPLATES.parents[1]).as_posix() if file.is_relative_to(TEMPLATES.parents[1]) else file.name
+    return Finding(f"generator/{where}", line, 1, f"links.text: {exc}", exc.hint, RENDER)
+
+
 @dataclass(frozen=True)
 class Page:
     """A generated page: path under content/ and its Markdown."""
@@ -113,7 +151,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, yaml=yaml_string, html=escape_html)
-    env.globals.update(generated_mark=GENERATED_MARK, initial=initial, bibtex_entry=bibtex_entry)
+    env.globals.update(generated_mark=GENERATED_MARK, initial=initial, urls=urls, link=link, Referrer=Referrer, Role=Role,
+                       bibtex_entry=bibtex_entry)
     return env
 
 
@@ -123,7 +162,7 @@ def _context(g: Glossary, links: Links, history: Any = None) -> dict[str, Any]:
     frameworks = g.frameworks
     return {
         "site": g.site,
-        "base_url": g.site.url.rstrip("/") + "/",
+        "base_url": urls.base_url(g.site.url),
         "history": history,
         "glossary": g,
         "terms": terms,
@@ -173,9 +212,9 @@ def _terms_used_by(g: Glossary, links: Links) -> dict[str, list[Any]]:
     """For each framework, the terms its page links to and the term that names it, by title."""
     used: dict[str, set[str]] = {fid: ({fw.term} if fw.term else set()) for fid, fw in g.frameworks.items()}
     for tid, sources in links.referenced_by.items():
-        for kind, rid in sources:
-            if kind == "framework" and rid in used:
-                used[rid].add(tid)
+        for source in sources:
+            if source.kind == Referrer.FRAMEWORK and source.id in used:
+                used[source.id].add(tid)
     return {fid: sorted((g.terms[t] for t in tids), key=lambda t: (t.title.casefold(), t.id)) for fid, tids in used.items()}
 
 
@@ -239,32 +278,30 @@ def render_pages(g: Glossary, links: Links, history: Any = None) -> list[Page]:
     :class:`generator.build.history.History`) adds the What changed page and each term's last change."""
     env = environment()
     ctx = _context(g, links, history)
-    pages = [
-        Page("index.md", env.get_template("home.md.j2").render(ctx)),
-        Page("glossary/index.md", env.get_template("az.md.j2").render(ctx)),
-        Page("references/index.md", env.get_template("references.md.j2").render(ctx)),
-        Page("frameworks/index.md", env.get_template("frameworks.md.j2").render(ctx)),
-        Page("frameworks/compare.md", env.get_template("compare.md.j2").render(ctx)),
-        Page("frameworks/elements.md", env.get_template("elements.md.j2").render(ctx)),
-        Page("chapters/index.md", env.get_template("chapters.md.j2").render(ctx)),
-        Page("includes/abbreviations.md", env.get_template("abbreviations.md.j2").render(ctx)),
-    ]
+
+    def render(template: jinja2.Template, path: str, **values: Any) -> Page:
+        try:
+            return Page(path, template.render(ctx, page_path=path, **values))
+        except FieldPathError as exc:
+            raise GlossaryError([template_finding(exc, template)]) from None
+
+    pages = [render(env.get_template(template), path) for path, template in FIXED_TEMPLATES.items()]
     if history is not None:
-        pages.append(Page("changes.md", env.get_template("changes.md.j2").render(ctx)))
+        pages.append(render(env.get_template("changes.md.j2"), urls.CHANGES))
     term_template = env.get_template("term.md.j2")
     for tid, record in ctx["term_records"].items():
-        pages.append(Page(f"terms/{tid}.md", term_template.render(ctx, term=record.model, record=record)))
+        pages.append(render(term_template, urls.term_page(tid), term=record.model, record=record))
     framework_template = env.get_template("framework.md.j2")
     for fid, record in ctx["framework_records"].items():
-        pages.append(Page(f"frameworks/{fid}.md", framework_template.render(ctx, fw=record.model, record=record)))
+        pages.append(render(framework_template, urls.framework_page(fid), fw=record.model, record=record))
     chapter_template = env.get_template("chapter.md.j2")
     for chapter in g.chapters:
-        pages.append(Page(f"chapters/{chapter.id}.md", chapter_template.render(ctx, chapter=chapter)))
+        pages.append(render(chapter_template, urls.chapter_page(chapter.id), chapter=chapter))
     abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
     finished = [Page(SEARCH_INDEX, search_index_script(g))]
     for page in pages:
         text = tidy_markdown(page.text)
-        if not page.path.startswith("includes/"):
+        if urls.is_page(page.path):
             defined = abbreviations.definitions(text)
             text = text + "\n" + defined if defined else text
         finished.append(Page(page.path, text))

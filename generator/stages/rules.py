@@ -9,24 +9,58 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from ..findings import Finding, did_you_mean
+from .. import urls
+from ..findings import CODES, Finding, coded, did_you_mean
 from ..model.records import Citation, Mapping
-from ..project import ABBREVIATIONS_INCLUDE, GENERATED_MARK
+from ..project import ABBREVIATIONS_INCLUDE
 from .link import explicit_links, iter_texts
 from .load import Document, Loc
 from .validate import Glossary, Record, dotted
+from .write import is_generated, read_manifest
 
-Rule = Callable[[Glossary], Iterable[Finding]]
+Check = Callable[[Glossary], Iterable[Finding]]
+K = TypeVar("K", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A consistency rule: its stable code and the function that checks it, whose docstring states the rule."""
+
+    code: str
+    check: Check
+
+    @property
+    def name(self) -> str:
+        return self.check.__name__
+
+    @property
+    def doc(self) -> str:
+        """The rule, as one line."""
+        return " ".join((self.check.__doc__ or "").split())
+
+    def __call__(self, glossary: Glossary) -> list[Finding]:
+        """The rule's findings, each carrying its code."""
+        return coded(self.check(glossary), self.code)
+
+
 RULES: list[Rule] = []
+"""Every rule, in the order they run (and ``python -m generator rules`` lists them)."""
 
 
-def rule(func: Rule) -> Rule:
-    """Register a consistency rule."""
-    RULES.append(func)
-    return func
+def rule(code: str) -> Callable[[Check], Check]:
+    """Register a consistency rule under ``code`` (``G1xx``, never reused: retire a code with its rule)."""
+
+    def register(func: Check) -> Check:
+        if any(r.code == code for r in RULES) or code in CODES:
+            raise ValueError(f"rule code {code} is taken")
+        RULES.append(Rule(code, func))
+        return func
+
+    return register
 
 
 def run_rules(glossary: Glossary) -> list[Finding]:
@@ -40,18 +74,24 @@ def today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def _duplicates(records: Iterable[Record[Any]], what: str, key: Callable[[Any], str] = lambda m: m.id,
-                loc: tuple[Any, ...] = ("id",)) -> Iterator[Finding]:
-    first: dict[str, Record[Any]] = {}
-    for record in records:
-        value = key(record.model)
+def _repeats(values: Iterable[K]) -> Iterator[tuple[int, K, int]]:
+    """(position, value, position of its first occurrence) of every value seen before in ``values``."""
+    first: dict[K, int] = {}
+    for i, value in enumerate(values):
         if value in first:
-            other = first[value]
-            mark = other.doc.mark(other.base + loc)
-            yield record.finding(*loc, message=f"duplicate {what} '{value}'",
-                                 hint=f"already defined at {other.doc.path}:{mark.line}:{mark.col}")
+            yield i, value, first[value]
         else:
-            first[value] = record
+            first[value] = i
+
+
+def _duplicates(records: list[Record[Any]], what: str, key: Callable[[Any], str] = lambda m: m.id,
+                loc: tuple[Any, ...] = ("id",)) -> Iterator[Finding]:
+    """A finding on every record whose key another record already has, pointing at the first."""
+    for i, value, first in _repeats(key(record.model) for record in records):
+        other = records[first]
+        mark = other.doc.mark(other.base + loc)
+        yield records[i].finding(*loc, message=f"duplicate {what} '{value}'",
+                                 hint=f"already defined at {other.doc.path}:{mark.line}:{mark.col}")
 
 
 def _citations(glossary: Glossary) -> Iterator[tuple[Record[Any], tuple[Any, ...], Citation]]:
@@ -88,7 +128,7 @@ def _citations(glossary: Glossary) -> Iterator[tuple[Record[Any], tuple[Any, ...
                 yield glossary.crosswalk_record, ("mappings", i, "sources", j, "ref"), c
 
 
-@rule
+@rule("G101")
 def ids_are_unique(g: Glossary) -> Iterator[Finding]:
     """No two terms, frameworks, references or chapters share an id, in one file or across files."""
     yield from _duplicates(g.term_records, "term id")
@@ -98,7 +138,7 @@ def ids_are_unique(g: Glossary) -> Iterator[Finding]:
     yield from _duplicates(g.chapter_records, "chapter number", key=lambda c: str(c.number), loc=("number",))
 
 
-@rule
+@rule("G102")
 def record_files_are_named_after_their_id(g: Glossary) -> Iterator[Finding]:
     """A term or framework file is named ``ID.yaml`` after the id it holds, so URLs and files agree."""
     for record in [*g.term_records, *g.framework_records]:
@@ -108,7 +148,7 @@ def record_files_are_named_after_their_id(g: Glossary) -> Iterator[Finding]:
                                  hint=f"rename the file to {record.model.id}.yaml, or add the old id to redirect_from")
 
 
-@rule
+@rule("G103")
 def related_terms_exist(g: Glossary) -> Iterator[Finding]:
     """Every id in a term's ``related`` and ``broader`` names an existing term other than itself."""
     terms = g.known("term", g.terms)
@@ -125,18 +165,15 @@ def related_terms_exist(g: Glossary) -> Iterator[Finding]:
                                      hint=did_you_mean(rid, terms) or "add the term or fix the id")
 
 
-@rule
+@rule("G104")
 def related_terms_are_listed_once(g: Glossary) -> Iterator[Finding]:
     """A term lists each related term once."""
     for record in g.term_records:
-        seen: set[str] = set()
-        for i, rid in enumerate(record.model.related):
-            if rid in seen:
-                yield record.finding("related", i, message=f"related: '{rid}' is listed twice", hint="remove one")
-            seen.add(rid)
+        for i, rid, _ in _repeats(record.model.related):
+            yield record.finding("related", i, message=f"related: '{rid}' is listed twice", hint="remove one")
 
 
-@rule
+@rule("G105")
 def broader_terms_form_a_hierarchy(g: Glossary) -> Iterator[Finding]:
     """Following ``broader`` from any term never comes back to it: the hierarchy has no cycles."""
     terms = g.terms
@@ -151,7 +188,7 @@ def broader_terms_form_a_hierarchy(g: Glossary) -> Iterator[Finding]:
                                  hint="a broader term cannot be narrower than itself; remove one link")
 
 
-@rule
+@rule("G106")
 def names_are_unambiguous(g: Glossary) -> Iterator[Finding]:
     """No title, abbreviation or alias names two terms (words compared case-insensitively), so links are unambiguous."""
     owner: dict[str, tuple[str, Record[Any], tuple[Any, ...]]] = {}
@@ -175,7 +212,7 @@ def names_are_unambiguous(g: Glossary) -> Iterator[Finding]:
             owner.setdefault(name, (term.id, record, loc))
 
 
-@rule
+@rule("G107")
 def citations_name_known_references(g: Glossary) -> Iterator[Finding]:
     """Every cited reference id exists in data/references.yaml."""
     refs = g.references
@@ -187,7 +224,7 @@ def citations_name_known_references(g: Glossary) -> Iterator[Finding]:
                                  hint=did_you_mean(citation.ref, refs) or "add it to data/references.yaml")
 
 
-@rule
+@rule("G108")
 def references_are_cited(g: Glossary) -> Iterator[Finding]:
     """Every reference in the bibliography is cited by at least one term, framework or mapping."""
     if g.unloaded:
@@ -199,7 +236,7 @@ def references_are_cited(g: Glossary) -> Iterator[Finding]:
                                  hint="cite it from a term or framework, or remove it")
 
 
-@rule
+@rule("G109")
 def terms_have_sources(g: Glossary) -> Iterator[Finding]:
     """Every term cites at least one source for its definition."""
     for record in g.term_records:
@@ -208,7 +245,7 @@ def terms_have_sources(g: Glossary) -> Iterator[Finding]:
                                  hint="add a 'sources:' list of reference ids")
 
 
-@rule
+@rule("G125")
 def terms_are_defined(g: Glossary) -> Iterator[Finding]:
     """A term has the glossary's own ``definition``, or published ``definitions:`` (or both)."""
     for record in g.term_records:
@@ -217,7 +254,7 @@ def terms_are_defined(g: Glossary) -> Iterator[Finding]:
                                  hint="add a 'definition:', or 'definitions:' with a 'definitions_note:'")
 
 
-@rule
+@rule("G126")
 def published_definitions_have_a_note(g: Glossary) -> Iterator[Finding]:
     """A term with published ``definitions:`` has a ``definitions_note`` saying how they differ, and a note
     only goes with definitions, so the senses are never an unlabelled mix."""
@@ -231,19 +268,17 @@ def published_definitions_have_a_note(g: Glossary) -> Iterator[Finding]:
                                  hint="add the published definitions, or remove the note")
 
 
-@rule
+@rule("G110")
 def level_ranks_are_unique_and_ordered(g: Glossary) -> Iterator[Finding]:
     """A scale lists its levels with unique ids and strictly increasing ranks, lowest first."""
     for record in g.framework_records:
         scale = record.model.scale
         if not scale:
             continue
-        seen: set[str] = set()
+        for i, lid, _ in _repeats(level.id for level in scale.levels):
+            yield record.finding("scale", "levels", i, "id", message=f"duplicate level id '{lid}'",
+                                 hint="give each level its own id")
         for i, level in enumerate(scale.levels):
-            if level.id in seen:
-                yield record.finding("scale", "levels", i, "id", message=f"duplicate level id '{level.id}'",
-                                     hint="give each level its own id")
-            seen.add(level.id)
             if i and level.rank <= scale.levels[i - 1].rank:
                 yield record.finding("scale", "levels", i, "rank",
                                      message=f"rank {level.rank} of '{level.id}' is not above "
@@ -251,40 +286,36 @@ def level_ranks_are_unique_and_ordered(g: Glossary) -> Iterator[Finding]:
                                      hint="list levels lowest first with strictly increasing ranks")
 
 
-@rule
+@rule("G111")
 def thresholds_require_existing_levels(g: Glossary) -> Iterator[Finding]:
     """A threshold's ``requires`` names a level of its own framework's scale; threshold ids are unique."""
     for record in g.framework_records:
         fw = record.model
         levels = [lv.id for lv in fw.scale.levels] if fw.scale else []
-        seen: set[str] = set()
+        for i, tid, _ in _repeats(threshold.id for threshold in fw.thresholds):
+            yield record.finding("thresholds", i, "id", message=f"duplicate threshold id '{tid}'")
         for i, threshold in enumerate(fw.thresholds):
-            if threshold.id in seen:
-                yield record.finding("thresholds", i, "id", message=f"duplicate threshold id '{threshold.id}'")
-            seen.add(threshold.id)
             if threshold.requires and threshold.requires not in levels:
                 yield record.finding("thresholds", i, "requires",
                                      message=f"requires: unknown level '{threshold.requires}' of '{fw.id}'",
                                      hint=did_you_mean(threshold.requires, levels) or f"levels are: {', '.join(levels)}")
 
 
-@rule
+@rule("G112")
 def versions_are_dated_in_order(g: Glossary) -> Iterator[Finding]:
     """A framework's versions are unique and listed oldest first by date."""
     for record in g.framework_records:
         versions = record.model.versions
-        seen: set[str] = set()
+        for i, version, _ in _repeats(v.version for v in versions):
+            yield record.finding("versions", i, "version", message=f"duplicate version '{version}'")
         for i, v in enumerate(versions):
-            if v.version in seen:
-                yield record.finding("versions", i, "version", message=f"duplicate version '{v.version}'")
-            seen.add(v.version)
             if i and v.date < versions[i - 1].date:
                 yield record.finding("versions", i, "date",
                                      message=f"version {v.version} ({v.date}) is older than the version before it",
                                      hint="list versions oldest first")
 
 
-@rule
+@rule("G113")
 def version_references_exist(g: Glossary) -> Iterator[Finding]:
     """``introduced_in`` and ``retired_in`` of levels and thresholds name versions of their framework."""
     for record in g.framework_records:
@@ -300,7 +331,7 @@ def version_references_exist(g: Glossary) -> Iterator[Finding]:
                                          hint=did_you_mean(value, versions) or f"versions are: {', '.join(versions)}")
 
 
-@rule
+@rule("G114")
 def framework_and_term_links_exist(g: Glossary) -> Iterator[Finding]:
     """A framework's ``term`` names an existing term, and a term's ``framework`` an existing framework."""
     terms, frameworks = g.known("term", g.terms), g.known("framework", g.frameworks)
@@ -314,7 +345,7 @@ def framework_and_term_links_exist(g: Glossary) -> Iterator[Finding]:
                                  hint=did_you_mean(record.model.framework, frameworks))
 
 
-@rule
+@rule("G115")
 def claims_name_known_frameworks(g: Glossary) -> Iterator[Finding]:
     """A dated claim's ``framework`` names an existing framework."""
     frameworks = g.known("framework", g.frameworks)
@@ -325,7 +356,7 @@ def claims_name_known_frameworks(g: Glossary) -> Iterator[Finding]:
                                      hint=did_you_mean(claim.framework, frameworks))
 
 
-@rule
+@rule("G116")
 def claims_are_not_older_than_the_framework(g: Glossary) -> Iterator[Finding]:
     """A dated claim about a framework is dated on or after that framework's newest version, so a new
     version forces a review of every claim about it."""
@@ -341,7 +372,7 @@ def claims_are_not_older_than_the_framework(g: Glossary) -> Iterator[Finding]:
                                      hint="check the claim against the new version, then update as_of")
 
 
-@rule
+@rule("G117")
 def dates_are_not_in_the_future(g: Glossary) -> Iterator[Finding]:
     """Review dates, claim dates, version dates and reference dates are not after today."""
     now = today()
@@ -359,16 +390,14 @@ def dates_are_not_in_the_future(g: Glossary) -> Iterator[Finding]:
             yield record.finding(*loc, message=f"date {value} is in the future", hint=f"use a date on or before {now}")
 
 
-@rule
+@rule("G118")
 def chapter_terms_exist(g: Glossary) -> Iterator[Finding]:
     """Every term a chapter section introduces or discusses exists; section ids are unique in a chapter."""
     terms = g.known("term", g.terms)
     for record in g.chapter_records:
-        seen: set[str] = set()
+        for i, sid, _ in _repeats(section.id for section in record.model.sections):
+            yield record.finding("sections", i, "id", message=f"duplicate section id '{sid}'")
         for i, section in enumerate(record.model.sections):
-            if section.id in seen:
-                yield record.finding("sections", i, "id", message=f"duplicate section id '{section.id}'")
-            seen.add(section.id)
             for field in ("introduces", "discusses"):
                 for j, tid in enumerate(getattr(section, field)):
                     if tid not in terms:
@@ -376,7 +405,7 @@ def chapter_terms_exist(g: Glossary) -> Iterator[Finding]:
                                              hint=did_you_mean(tid, terms) or "add the term or fix the id")
 
 
-@rule
+@rule("G119")
 def terms_are_introduced_before_discussed(g: Glossary) -> Iterator[Finding]:
     """A chapter does not discuss a term before the chapter (or earlier section) that introduces it."""
     introduced_at: dict[str, tuple[int, int]] = {}
@@ -394,7 +423,7 @@ def terms_are_introduced_before_discussed(g: Glossary) -> Iterator[Finding]:
                                          hint="introduce the term earlier, or discuss it later")
 
 
-@rule
+@rule("G120")
 def crosswalk_levels_exist(g: Glossary) -> Iterator[Finding]:
     """Crosswalk mappings name existing framework levels; 'none' has no target and the others have one."""
     if not g.crosswalk_record:
@@ -421,7 +450,7 @@ def _mapping_ends(mapping: Mapping) -> list[tuple[str, str, str | None]]:
     return ends
 
 
-@rule
+@rule("G127")
 def crosswalk_versions_exist(g: Glossary) -> Iterator[Finding]:
     """A mapping's ``source_version`` and ``target_version`` name versions of the source's and the target's framework."""
     if not g.crosswalk_record:
@@ -437,7 +466,7 @@ def crosswalk_versions_exist(g: Glossary) -> Iterator[Finding]:
                                      or f"versions are: {', '.join(fw.version_names)}")
 
 
-@rule
+@rule("G128")
 def crosswalk_levels_are_in_force(g: Glossary) -> Iterator[Finding]:
     """Each level a mapping relates is in force in the version the mapping names for it (not yet
     introduced or already retired there is an error), so no mapping compares a level that version lacks."""
@@ -467,7 +496,7 @@ def _where(record: Record[Any], *loc: Any) -> str:
     return f"{record.doc.path}:{mark.line}:{mark.col}"
 
 
-@rule
+@rule("G129")
 def crosswalk_mappings_agree(g: Glossary) -> Iterator[Finding]:
     """Mappings between the same versions do not contradict each other: a level that has 'no counterpart'
     (relation none) in a version is related to no level in another row for that version, and a pair of
@@ -501,7 +530,7 @@ def crosswalk_mappings_agree(g: Glossary) -> Iterator[Finding]:
         pairs.setdefault(key, (i, relation))
 
 
-@rule
+@rule("G130")
 def element_versions_exist(g: Glossary) -> Iterator[Finding]:
     """A common-element statement's ``version`` is a version of its own framework."""
     for record in g.framework_records:
@@ -514,21 +543,17 @@ def element_versions_exist(g: Glossary) -> Iterator[Finding]:
                                      or f"versions are: {', '.join(fw.version_names)}")
 
 
-@rule
+@rule("G131")
 def elements_are_stated_once_per_version(g: Glossary) -> Iterator[Finding]:
     """A framework states each common element at most once per version, so every matrix cell has one statement."""
     for record in g.framework_records:
-        first: dict[tuple[str, str], int] = {}
-        for i, statement in enumerate(record.model.elements):
-            key = (statement.element, statement.version)
-            if key in first:
-                yield record.finding("elements", i, "element",
-                                     message=f"element '{statement.element}' is stated twice for version {statement.version}",
-                                     hint=f"see {_where(record, 'elements', first[key], 'element')}; merge the two statements")
-            first.setdefault(key, i)
+        for i, (element, version), first in _repeats((s.element, s.version) for s in record.model.elements):
+            yield record.finding("elements", i, "element",
+                                 message=f"element '{element}' is stated twice for version {version}",
+                                 hint=f"see {_where(record, 'elements', first, 'element')}; merge the two statements")
 
 
-@rule
+@rule("G121")
 def explicit_links_resolve(g: Glossary) -> Iterator[Finding]:
     """Every explicit link ``[[term-id]]`` in any text names an existing term."""
     terms = g.known("term", g.terms)
@@ -540,7 +565,7 @@ def explicit_links_resolve(g: Glossary) -> Iterator[Finding]:
                               did_you_mean(target, terms) or "fix the id or add the term")
 
 
-@rule
+@rule("G122")
 def redirects_do_not_shadow_terms(g: Glossary) -> Iterator[Finding]:
     """A former id in ``redirect_from`` is not the id of a current term, nor claimed by two terms."""
     terms = g.terms
@@ -555,18 +580,20 @@ def redirects_do_not_shadow_terms(g: Glossary) -> Iterator[Finding]:
             claimed.setdefault(old, record.model.id)
 
 
-@rule
+@rule("G123")
 def hand_written_pages_include_abbreviations(g: Glossary) -> Iterator[Finding]:
     """Every hand-written page under content/ includes the glossary's abbreviations, so each
     abbreviation shows its expansion on hover there too (generated pages carry their own)."""
 
-    content = g.root / "content"
+    content = g.project.content_dir
+    manifest = read_manifest(content)
     for page in sorted(content.rglob("*.md")) if content.is_dir() else []:
-        rel = page.relative_to(g.root).as_posix()
-        if rel.startswith("content/includes/"):
+        rel = g.project.display(page)
+        page_path = page.relative_to(content).as_posix()
+        if not urls.is_page(page_path) or is_generated(content, page_path, manifest):
             continue
         text = page.read_text(encoding="utf-8", errors="replace")
-        if GENERATED_MARK in text or ABBREVIATIONS_INCLUDE in text:
+        if ABBREVIATIONS_INCLUDE in text:
             continue
         line = max(1, len(text.splitlines()))
         yield Finding(rel, line, 1, "hand-written page does not include the glossary's abbreviations",
@@ -587,7 +614,7 @@ def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
             yield from _texts(item, (*loc, i))
 
 
-@rule
+@rule("G124")
 def placeholders_are_filled_in(g: Glossary) -> Iterator[Finding]:
     """No text in any data file starts with a TODO placeholder: new-term scaffolds must be filled in first."""
     docs: dict[str, Document] = {}

@@ -10,7 +10,7 @@ Each document is ``[kind, url, title, abbreviation, aliases, context, text]``:
 
 * ``kind``: one letter of :data:`KINDS`; the script ranks entries (terms, levels, thresholds,
   frameworks) above pages, chapters and references;
-* ``url``: the page's source path under content/ (``terms/x.md``), with the anchor for levels,
+* ``url``: the page path under content/ (``terms/x.md``, :mod:`generator.urls`), with the anchor for levels,
   thresholds, sections and references; the script turns it into the page's address (directory
   URLs on a server, ``.html`` files in the offline copy);
 * ``abbreviation`` (or ``""``) and ``aliases``: with the title, the names "did you mean" suggests;
@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .. import urls
 from ..project import GENERATED_MARK
 from .validate import Glossary
 
@@ -43,11 +44,11 @@ KINDS = {
 
 # The generated pages that are not entries, with the title the search shows for each.
 PAGES = (
-    ("glossary/index.md", "Glossary A–Z", "Every term in alphabetical order, by category and by framework."),
-    ("frameworks/index.md", "Frameworks", "The frameworks, their versions over time and their levels."),
-    ("frameworks/compare.md", "Framework comparison", "The frameworks' levels side by side, and how they relate."),
-    ("chapters/index.md", "Chapters", "The course chapters and the terms each introduces."),
-    ("references/index.md", "References", "The bibliography every definition and claim cites."),
+    (urls.GLOSSARY, "Glossary A–Z", "Every term in alphabetical order, by category and by framework."),
+    (urls.FRAMEWORKS, "Frameworks", "The frameworks, their versions over time and their levels."),
+    (urls.COMPARE, "Framework comparison", "The frameworks' levels side by side, and how they relate."),
+    (urls.CHAPTERS, "Chapters", "The course chapters and the terms each introduces."),
+    (urls.REFERENCES, "References", "The bibliography every definition and claim cites."),
 )
 
 Document = list[Any]
@@ -56,7 +57,7 @@ Document = list[Any]
 def term_documents(g: Glossary) -> list[Document]:
     """A document per term: title, abbreviation and aliases, category, summary."""
     return [
-        ["t", f"terms/{t.id}.md", t.title, t.abbreviation or "", list(t.aliases), t.category.replace("-", " "), t.summary]
+        ["t", urls.term_page(t.id), t.title, t.abbreviation or "", list(t.aliases), t.category.replace("-", " "), t.summary]
         for t in g.terms.values()
     ]
 
@@ -65,15 +66,15 @@ def framework_documents(g: Glossary) -> list[Document]:
     """A document per framework, per level of its scale and per capability threshold."""
     docs: list[Document] = []
     for fw in g.frameworks.values():
-        page = f"frameworks/{fw.id}.md"
+        page = urls.framework_page(fw.id)
         docs.append(["f", page, fw.title, "", [fw.short_title] if fw.short_title != fw.title else [],
                      fw.publisher, fw.summary])
         levels = {lv.id: lv for lv in (fw.scale.levels if fw.scale else [])}
         for lv in levels.values():
-            docs.append(["l", f"{page}#{lv.id}", lv.label, "", [], fw.title, lv.summary])
+            docs.append(["l", f"{page}#{urls.level_anchor(lv.id)}", lv.label, "", [], fw.title, lv.summary])
         for th in fw.thresholds:
             required = f" Requires {levels[th.requires].label}." if th.requires in levels else ""
-            docs.append(["h", f"{page}#{th.id}", th.title, "", [], fw.title, f"{th.domain}.{required}"])
+            docs.append(["h", f"{page}#{urls.threshold_anchor(th.id)}", th.title, "", [], fw.title, f"{th.domain}.{required}"])
     return docs
 
 
@@ -81,17 +82,18 @@ def chapter_documents(g: Glossary) -> list[Document]:
     """A document per chapter and per chapter section."""
     docs: list[Document] = []
     for ch in g.chapters:
-        page = f"chapters/{ch.id}.md"
+        page = urls.chapter_page(ch.id)
         title = f"Chapter {ch.number}: {ch.title}"
         docs.append(["c", page, title, "", [], "", ch.summary or ""])
-        docs.extend(["s", f"{page}#{s.id}", s.title, "", [], title, ""] for s in ch.sections)
+        docs.extend(["s", f"{page}#{urls.section_anchor(s.id)}", s.title, "", [], title, ""] for s in ch.sections)
     return docs
 
 
 def reference_documents(g: Glossary) -> list[Document]:
     """A document per reference: its title, publisher, authors and year."""
     return [
-        ["r", f"references/index.md#{r.id}", r.title, "", [], f"{r.publisher} ({r.date.year})", ", ".join(r.authors)]
+        ["r", f"{urls.REFERENCES}#{urls.reference_anchor(r.id)}", r.title, "", [], f"{r.publisher} ({r.date.year})",
+         ", ".join(r.authors)]
         for r in g.references.values()
     ]
 

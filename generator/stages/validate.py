@@ -13,9 +13,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from ..findings import Finding, did_you_mean
+from ..findings import DATA_LAYOUT, SCHEMA, Finding, coded, did_you_mean
 from ..model.records import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
-from ..project import LAYOUT, SCHEMA_DIR
+from ..project import LAYOUT, SCHEMA_DIR, Project
 from .address import apply_overrides
 from .load import Document, Loc, load_file
 
@@ -31,16 +31,16 @@ class Record(Generic[T]):
     doc: Document
     base: Loc = ()
 
-    def finding(self, *loc: Any, message: str, hint: str = "", key: bool = False) -> Finding:
+    def finding(self, *loc: Any, message: str, hint: str = "", key: bool = False, code: str = "") -> Finding:
         """A finding at the field ``loc`` of this record."""
-        return self.doc.finding(self.base + tuple(loc), message, hint, key)
+        return self.doc.finding(self.base + tuple(loc), message, hint, key, code)
 
 
 @dataclass
 class Glossary:
     """Everything in ``data/``, validated. The dicts hold the first record of each id."""
 
-    root: Path
+    project: Project
     site: Site | None = None
     site_record: Record[Site] | None = None
     term_records: list[Record[Term]] = field(default_factory=list)
@@ -50,6 +50,11 @@ class Glossary:
     crosswalk_record: Record[Crosswalk] | None = None
     unloaded: set[tuple[str, str]] = field(default_factory=set)
     _index: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def root(self) -> Path:
+        """The project's root folder."""
+        return self.project.root
 
     def _indexed(self, name: str, records: list[Record[Any]], index: Any) -> Any:
         """``index(records)``, computed once per list and length (record lists are only ever appended to or replaced).
@@ -134,7 +139,7 @@ def validation_findings(exc: ValidationError, model: type[Strict], doc: Document
                                         "add it; see the schema in data/schema/"))
         else:
             findings.append(doc.finding(base + loc, f"{where}: {_message(error)}"))
-    return findings
+    return coded(findings, SCHEMA)
 
 
 def _model_at(model: type[Strict], loc: tuple[Any, ...]) -> type[Strict] | None:
@@ -181,36 +186,39 @@ def _load(root: Path, relative: str, findings: list[Finding], required: bool) ->
     file = root / relative
     if not file.exists():
         if required:
-            findings.append(Finding(relative, 1, 1, "required data file is missing", f"create {relative}"))
+            findings.append(Finding(relative, 1, 1, "required data file is missing", f"create {relative}", DATA_LAYOUT))
         return None
     doc, problems = load_file(file, _display(root, file))
     findings.extend(problems)
     return doc
 
 
-def _stray_files(root: Path) -> list[Finding]:
+def _stray_files(project: Project) -> list[Finding]:
     """Files under data/ that the layout does not read (a typo'd extension, a misplaced file)."""
     known = {LAYOUT[k] for k in ("site", "references", "chapters", "crosswalk")}
     findings = []
-    for file in sorted((root / "data").rglob("*")):
+    root, data = project.root, project.data_dir
+    for file in sorted(data.rglob("*")):
         rel = _display(root, file)
         if file.is_dir() or rel.startswith(SCHEMA_DIR + "/") or rel in known or file.name.startswith("."):
             continue
-        if file.parent.name in ("terms", "frameworks") and file.parent.parent == root / "data" and file.suffix == ".yaml":
+        if file.parent.name in ("terms", "frameworks") and file.parent.parent == data and file.suffix == ".yaml":
             continue
         findings.append(Finding(rel, 1, 1, "file is not part of the data layout",
-                                "terms go in data/terms/ID.yaml, frameworks in data/frameworks/ID.yaml"))
+                                "terms go in data/terms/ID.yaml, frameworks in data/frameworks/ID.yaml", DATA_LAYOUT))
     return findings
 
 
-def load_glossary(root: Path) -> tuple[Glossary, list[Finding]]:
-    """Load and validate every data file under ``root/data``; never raises for bad data."""
-    root = Path(root)
+def load_glossary(project: Project | Path) -> tuple[Glossary, list[Finding]]:
+    """Load and validate every data file under the project's ``data/``; never raises for bad data."""
+    project = Project.at(project)
+    root = project.root
     findings: list[Finding] = []
-    glossary = Glossary(root)
-    if not (root / "data").is_dir():
-        return glossary, [Finding("data", 1, 1, "no data/ directory here", "run from the project root or pass --root")]
-    findings.extend(_stray_files(root))
+    glossary = Glossary(project)
+    if not project.data_dir.is_dir():
+        return glossary, [Finding("data", 1, 1, "no data/ directory here",
+                                  "run from the project root or pass --root", DATA_LAYOUT)]
+    findings.extend(_stray_files(project))
 
     doc = _load(root, LAYOUT["site"], findings, required=True)
     if doc and (site := _validate(Site, doc, doc.data, (), findings)):
@@ -234,7 +242,7 @@ def load_glossary(root: Path) -> tuple[Glossary, list[Finding]]:
 
     for folder, kind, model, records in (("terms", "term", Term, glossary.term_records),
                                          ("frameworks", "framework", Framework, glossary.framework_records)):
-        for file in sorted((root / "data" / folder).glob("*.yaml")):
+        for file in sorted((project.data_dir / folder).glob("*.yaml")):
             doc, problems = load_file(file, _display(root, file))
             findings.extend(problems)
             if doc and (record := _validate(model, doc, doc.data, (), findings)):

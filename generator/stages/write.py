@@ -11,11 +11,11 @@ Contract:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import Finding, GlossaryError
+from ..files import write_if_changed
+from ..findings import WRITE, Finding, GlossaryError
 from ..project import GENERATED_MARK, MANIFEST
 from .render import Page
 
@@ -41,21 +41,16 @@ def read_manifest(content: Path) -> set[str]:
     return {line for line in file.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
 
 
-def _is_generated(file: Path, manifest: set[str], rel: str) -> bool:
-    if rel in manifest:
+def is_generated(content: Path, rel: str, manifest: set[str] | None = None) -> bool:
+    """Whether the file ``rel`` under ``content`` is one the generator wrote: listed in the manifest
+    (read when not given), or carrying the generated mark near its top (a manifest lost or not committed)."""
+    if rel in (read_manifest(content) if manifest is None else manifest):
         return True
     try:
-        with file.open(encoding="utf-8") as handle:
+        with (content / rel).open(encoding="utf-8") as handle:
             return GENERATED_MARK in handle.read(4096)
     except (OSError, UnicodeDecodeError):
         return False
-
-
-def _atomic_write(file: Path, data: bytes) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_name(f".{file.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, file)
 
 
 def write_pages(content: Path, pages: list[Page]) -> WriteStats:
@@ -64,21 +59,16 @@ def write_pages(content: Path, pages: list[Page]) -> WriteStats:
     stats = WriteStats()
     conflicts = [
         Finding(f"{content.name}/{p.path}", 1, 1, "a hand-written page is in the way of a generated one",
-                "move or rename the hand-written page; generated pages are listed in content/.generated")
+                "move or rename the hand-written page; generated pages are listed in content/.generated", code=WRITE)
         for p in pages
-        if (content / p.path).exists() and not _is_generated(content / p.path, manifest, p.path)
+        if (content / p.path).exists() and not is_generated(content, p.path, manifest)
     ]
     if conflicts:
         raise GlossaryError(conflicts)
     produced = {p.path for p in pages}
     for page in pages:
-        file = content / page.path
-        data = page.text.encode("utf-8")
-        if file.exists() and file.read_bytes() == data:
-            stats.unchanged.append(page.path)
-            continue
-        _atomic_write(file, data)
-        stats.written.append(page.path)
+        written = write_if_changed(content / page.path, page.text)
+        (stats.written if written else stats.unchanged).append(page.path)
     for rel in sorted(manifest - produced):
         file = content / rel
         if file.is_file():
@@ -87,8 +77,7 @@ def write_pages(content: Path, pages: list[Page]) -> WriteStats:
             _remove_empty_parents(file.parent, content)
     listing = "# Files written by python -m generator; it deletes only these.\n" + "".join(
         f"{p}\n" for p in sorted(produced))
-    if not (content / MANIFEST).exists() or (content / MANIFEST).read_text(encoding="utf-8") != listing:
-        _atomic_write(content / MANIFEST, listing.encode("utf-8"))
+    write_if_changed(content / MANIFEST, listing)
     return stats
 
 
