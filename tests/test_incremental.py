@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from generator.build import parallel_pages, sanitize
 from generator.build.fingerprint import inputs_digest, recorded_digest
 from generator.build.pipeline import build_site
-from generator.build.steps import worker_count
+from generator.build.steps import PreparedStep, prepared_in_background, worker_count
 from generator.findings import GlossaryError
 from generator.project import SITE_MARKER
 from tests.conftest import edit, make_project
@@ -101,3 +102,22 @@ def test_a_warning_in_a_worker_still_fails_the_strict_build(tmp_path: Path, monk
         build_site(root, jobs=2)
     assert any(f.path == "content/about.md" and "missing.md" in f.message for f in exc.value.findings)
     assert not (root / "site").exists()
+
+
+def _pid_unless_bad(glossary: str) -> int:
+    if glossary == "bad":
+        raise ValueError("broken data")
+    return os.getpid()
+
+
+def test_a_prepared_step_runs_in_a_worker_and_its_error_is_raised_by_the_build(tmp_path: Path) -> None:
+    step = PreparedStep("pid", _pid_unless_bad, lambda pid, site: (site / "pid").write_text(str(pid)))
+    with prepared_in_background([step], "good", 2) as waits:
+        step.run("good", tmp_path, waits["pid"])
+    assert int((tmp_path / "pid").read_text()) != os.getpid()
+    with pytest.raises(ValueError, match="broken data"), prepared_in_background([step], "bad", 2) as waits:
+        step.run("bad", tmp_path, waits["pid"])
+    with prepared_in_background([step], "good", 1) as waits:
+        assert waits == {}
+        step.run("good", tmp_path)
+    assert int((tmp_path / "pid").read_text()) == os.getpid()

@@ -37,7 +37,7 @@ from ..stages.link import EXPLICIT
 from .feed import FEED_NAME, feed_xml
 from .history import history
 from .inventory import INVENTORY_NAME, inventory_bytes
-from .steps import Step
+from .steps import PreparedStep
 
 if TYPE_CHECKING:
     import rdflib
@@ -135,12 +135,16 @@ def export_data(g: Glossary) -> dict[str, Any]:
     if site is None:
         raise GlossaryError([Finding("data/site.yaml", 1, 1, "cannot export without valid site metadata",
                                      "fix data/site.yaml; run python -m generator check", code=EXPORT)])
+    narrower: dict[str, list[str]] = {}
+    for term in g.terms.values():
+        if term.broader:
+            narrower.setdefault(term.broader, []).append(term.id)
     terms = [{
         "id": t.id, "title": t.title, "abbreviation": t.abbreviation, "aliases": list(t.aliases),
         "summary": t.summary, "definition": _markdown(t.definition, g), "definitions": _senses(t, g),
         "definitions_note": _markdown(t.definitions_note, g), "category": t.category,
         "url": term_url(site, t.id), "related": list(t.related), "broader": t.broader,
-        "narrower": sorted(o.id for o in g.terms.values() if o.broader == t.id),
+        "narrower": sorted(narrower.get(t.id, [])),
         "framework": t.framework, "sources": _sources(t.sources, g), "claims": _claims(t.claims, g),
         "reviewed": t.reviewed.isoformat(), "redirect_from": list(t.redirect_from),
     } for t in g.terms.values()]
@@ -298,18 +302,24 @@ def export_files(g: Glossary) -> dict[str, str | bytes]:
 
 def write_exports(g: Glossary, out: Path) -> list[Path]:
     """Write every export into ``out`` (created if needed); a file is rewritten only when it changes."""
+    return write_export_files(export_files(g), out)
+
+
+def write_export_files(files: dict[str, str | bytes], out: Path) -> list[Path]:
+    """Write the exports ``files`` (:func:`export_files`) into ``out``; a file is rewritten only when it changes."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in export_files(g).items():
+    for name, text in files.items():
         file = out / name
         write_if_changed(file, text)
         written.append(file)
     return written
 
 
-def _post_build(g: Glossary, site_dir: Path) -> None:
+def _post_build(files: dict[str, str | bytes], site_dir: Path) -> None:
     """Put the exports at the root of the freshly built site."""
-    write_exports(g, Path(site_dir))
+    write_export_files(files, Path(site_dir))
 
 
-STEP = Step("export", _post_build)
+STEP = PreparedStep("export", export_files, _post_build)
+"""The exports do not need the built site: the build computes them while MkDocs runs."""

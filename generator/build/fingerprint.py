@@ -21,8 +21,8 @@ from ..project import Project
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 """The generator package: its code, templates and theme are inputs of every build."""
 
-OUTPUT_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "nh3", "rdflib",
-                   "pydantic", "pyyaml", "pyahocorasick", "sphobjinv")
+OUTPUT_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "markdown-it-py", "jinja2", "nh3",
+                   "rdflib", "pydantic", "pyyaml", "pyahocorasick", "sphobjinv")
 """The installed packages whose versions can change the built site."""
 
 ENVIRONMENT = ("GLOSSARY_SITE_URL", "GLOSSARY_REPO_URL")
@@ -62,7 +62,8 @@ def source_date_epoch(root: Path) -> str:
 def inputs_digest(project: Project | Path, epoch: str | None = None, options: tuple[str, ...] = ()) -> str:
     """The digest of everything a build of ``project`` reads (see the module's docstring), the
     build's timestamp (``epoch``, default :func:`source_date_epoch`) and the build ``options`` that
-    add output (``offline``: the offline copy)."""
+    change the output (``offline``: the offline copy; ``markdown-only``: the HTML of pages MkDocs
+    converted, which differs in form)."""
     project = Project.at(project)
     root = project.root
     epoch = source_date_epoch(root) if epoch is None else epoch

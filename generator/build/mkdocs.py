@@ -6,15 +6,17 @@ import contextlib
 import logging
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from .. import urls
 from ..findings import BUILD, Finding, GlossaryError
 from ..project import MKDOCS_YML, Project
+from ..stages.page_html import HtmlBody
 from ..stages.write import is_generated
 from .parallel_pages import ParallelPages
+from .prerendered import PrerenderedPages
 
 PROGRESS_MIN_PAGES = 200
 
@@ -40,7 +42,8 @@ class _Progress(logging.Handler):
 
 def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, dirty: bool = False,
                  progress: Callable[[str], None] | None = None, jobs: int = 1, site_url: str | None = None,
-                 overrides: dict[str, object] | None = None, source_date_epoch: str | None = None) -> None:
+                 overrides: dict[str, object] | None = None, source_date_epoch: str | None = None,
+                 prerendered: Mapping[str, HtmlBody] | None = None, plugins: Mapping[str, object] | None = None) -> None:
     """Run the MkDocs build of the project's mkdocs.yml into ``site_dir``; raises on failure or, if strict, on warnings.
 
     ``site_url`` is the glossary's public address (``url`` of data/site.yaml, or GLOSSARY_SITE_URL):
@@ -51,7 +54,9 @@ def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, d
 
     ``dirty`` rebuilds only pages whose Markdown is newer than their HTML (what the preview does
     after an edit); MkDocs warns about dirty builds, so they are never strict. ``jobs`` processes render
-    the pages' Markdown (:mod:`.parallel_pages`); the output is the same for any number."""
+    the pages' Markdown (:mod:`.parallel_pages`); the output is the same for any number. The pages of
+    ``prerendered`` (HTML bodies by path under the content folder) are not converted: MkDocs takes their HTML
+    (:mod:`.prerendered`). ``plugins`` are added to the configuration's, by name, after them."""
     project = Project.at(project)
     # MkDocs is imported on first use: `check` and `generate` never load it (it is slow to import).
     from mkdocs.commands.build import build
@@ -72,8 +77,12 @@ def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, d
         settings = {**({"site_url": site_url} if site_url else {}), **(overrides or {})}
         config = load_config(str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict and not dirty, **settings)
         snippets_from_root(config.mdx_configs, project.root)
+        if prerendered:
+            config.plugins["glossary-prerendered-pages"] = PrerenderedPages(prerendered)  # type: ignore[assignment]
+        for name, plugin in (plugins or {}).items():
+            config.plugins[name] = plugin  # type: ignore[assignment]
         if jobs > 1 and not dirty:
-            config.plugins["glossary-parallel-pages"] = ParallelPages(jobs)  # type: ignore[assignment]
+            config.plugins["glossary-parallel-pages"] = ParallelPages(jobs, skip=set(prerendered or ()))  # type: ignore[assignment]
         with build_timestamp(source_date_epoch) if source_date_epoch is not None else contextlib.nullcontext():
             build(config, dirty=dirty)
     except (SystemExit, Exception) as exc:  # MkDocs aborts with SystemExit, or raises many kinds

@@ -92,15 +92,16 @@ def _restore(page: Any, rendered: _Rendered, files: Any) -> None:
 class ParallelPages:
     """A MkDocs plugin (added by the build in code) that renders the pages with ``jobs`` processes."""
 
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
+    def __init__(self, jobs: int, skip: set[str] | frozenset[str] = frozenset()) -> None:
+        """``skip``: source paths of pages this plugin leaves to MkDocs (pages rendered from HTML)."""
+        self.jobs, self.skip = jobs, skip
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         """Render every page in the workers before MkDocs reads them; MkDocs then only collects the results."""
         # MkDocs is imported here, not at the top: only a build with workers needs it loaded this early.
         from mkdocs.structure.pages import Page
 
-        documents = list(files.documentation_pages())
+        documents = [file for file in files.documentation_pages() if file.src_uri not in self.skip]
         if self.jobs < 2 or len(documents) < MIN_PAGES:
             return nav
         for file in documents:

@@ -17,13 +17,15 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..findings import BUILD, Finding, GlossaryError
 from ..project import SITE_MARKER, Project
 from ..stages.address import release_problems
 from ..stages.check import checked_glossary
-from ..stages.link import link_glossary
-from ..stages.render import render_pages
+from ..stages.link import Links, link_glossary
+from ..stages.page_html import HtmlBody
+from ..stages.render import Page, render_html_bodies, render_pages
 from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
 from . import export, redirects, sanitize
@@ -31,7 +33,7 @@ from .fingerprint import inputs_digest, marker_text, recorded_digest, source_dat
 from .history import history
 from .mkdocs import build_timestamp, mkdocs_build
 from .offline import OFFLINE_ZIP, write_offline_zip
-from .steps import PostBuildStep, worker_count
+from .steps import PostBuildStep, PreparedStep, prepared_in_background, worker_count
 
 POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (sanitize.STEP, export.STEP, redirects.STEP)
 """What runs on a freshly built site before it is swapped in, in this order."""
@@ -64,10 +66,16 @@ class GenerateResult:
     timings: Timings
     up_to_date: bool = False
     """True when a build found the site already built from the same inputs and left it as it was."""
+    links: Links | None = None
+    pages: list[Page] = field(default_factory=list)
+    history: Any = None
+    html_bodies: dict[str, HtmlBody] = field(default_factory=dict)
+    """The HTML bodies of the pages a build rendered as HTML too, by path under ``content/``."""
 
 
-def generate(root: Project | Path, timings: Timings | None = None) -> GenerateResult:
-    """Check the data, then write the generated pages; raises :class:`GlossaryError` on findings."""
+def generate(root: Project | Path, timings: Timings | None = None, jobs: int = 1) -> GenerateResult:
+    """Check the data, then write the generated pages; raises :class:`GlossaryError` on findings.
+    ``jobs`` processes render the pages (the same pages for any number)."""
     project = Project.at(root)
     timings = timings or Timings()
     with timings.stage("load+validate"):
@@ -77,10 +85,10 @@ def generate(root: Project | Path, timings: Timings | None = None) -> GenerateRe
     with timings.stage("history"):
         changes = history(glossary)
     with timings.stage("render"):
-        pages = render_pages(glossary, links, changes)
+        pages = render_pages(glossary, links, changes, jobs=jobs)
     with timings.stage("write"):
         stats = write_pages(project.content_dir, pages)
-    return GenerateResult(glossary, stats, timings)
+    return GenerateResult(glossary, stats, timings, links=links, pages=pages, history=changes)
 
 
 def safe_site_dir(project: Project, site: Path) -> list[Finding]:
@@ -129,12 +137,15 @@ def _swap_in(tmp: Path, site: Path) -> None:
 
 
 def build_site(root: Project | Path, progress: Callable[[str], None] = lambda _: None, jobs: int | None = None,
-               force: bool = False, release: bool = False, offline: bool = False) -> GenerateResult:
+               force: bool = False, release: bool = False, offline: bool = False,
+               markdown_only: bool = False) -> GenerateResult:
     """Generate, then build the site atomically: the previous site stays until the new one is complete.
 
     When the site was built from exactly the same inputs (:mod:`.fingerprint`) and ``force`` is
     false, MkDocs and the post-build steps are skipped. ``jobs`` worker processes (default: the
     number of cores) share the steps that parallelize; the output is the same for any number.
+    Term pages reach MkDocs as the generator's HTML (:mod:`.prerendered`) unless ``markdown_only``,
+    which has MkDocs convert every page's Markdown, as other engines do (same text, anchors and links).
     The result's timings include the MkDocs and post-build stages. A ``release`` build refuses a
     placeholder address (see :func:`generator.stages.address.release_problems`); ``offline`` also
     writes the offline copy into the site (:data:`generator.build.offline.OFFLINE_ZIP`)."""
@@ -146,13 +157,15 @@ def build_site(root: Project | Path, progress: Callable[[str], None] = lambda _:
     if problems:
         raise GlossaryError(problems)
     progress("checking and generating pages")
-    result = generate(project)
+    workers = jobs or os.cpu_count() or 1
+    result = generate(project, jobs=workers)
     glossary = result.glossary
     if release and (problems := release_problems(glossary.site, glossary.site_record.doc if glossary.site_record else None)):
         raise GlossaryError(problems)
     timings = result.timings
     with timings.stage("up-to-date check"):
-        digest = inputs_digest(project, epoch, options=("offline",) if offline else ())
+        options = (*(["offline"] if offline else []), *(["markdown-only"] if markdown_only else []))
+        digest = inputs_digest(project, epoch, options=options)
         if not force and (site / "index.html").is_file() and recorded_digest(site / SITE_MARKER) == digest:
             result.up_to_date = True
     if result.up_to_date:
@@ -160,23 +173,35 @@ def build_site(root: Project | Path, progress: Callable[[str], None] = lambda _:
         return result
     tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
+    if not markdown_only:
+        with timings.stage("render html"):
+            assert result.links is not None
+            result.html_bodies = render_html_bodies(glossary, result.links, result.pages, result.history, workers)
     progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
     # MkDocs (footer, sitemap) and the exports (CSL's accessed date) read the build's date from
     # SOURCE_DATE_EPOCH only: set for this build and restored after it (build_timestamp).
     with _signals_as_interrupts(), build_timestamp(epoch):
         try:
-            workers = jobs or os.cpu_count() or 1
-            with timings.stage("mkdocs"):
-                mkdocs_build(project, tmp, progress=progress, jobs=workers,
-                             site_url=glossary.site.url if glossary.site else None)
-            with worker_count(workers):
-                for step in POST_BUILD_STEPS:
-                    with timings.stage(f"post-build:{step.name}"):
-                        step.run(result.glossary, tmp)
-                if offline:
-                    progress("building the offline copy")
-                    with timings.stage("offline copy"):
-                        write_offline_zip(root, glossary, tmp / OFFLINE_ZIP, POST_BUILD_STEPS)
+            with (prepared_in_background(POST_BUILD_STEPS, glossary, workers) as prepared,
+                  sanitize.sanitizing_as_built(workers) as sanitizer):
+                with timings.stage("mkdocs"):
+                    mkdocs_build(project, tmp, progress=progress, jobs=workers,
+                                 site_url=glossary.site.url if glossary.site else None,
+                                 prerendered=result.html_bodies,
+                                 plugins={"glossary-sanitize": sanitizer} if sanitizer else {})
+                with timings.stage("post-build:sanitize"):
+                    sanitized = sanitizer.finish() if sanitizer else frozenset()
+                with worker_count(workers), sanitize.already_sanitized(sanitized):
+                    for step in POST_BUILD_STEPS:
+                        with timings.stage(f"post-build:{step.name}"):
+                            if isinstance(step, PreparedStep):
+                                step.run(glossary, tmp, prepared.get(step.name))
+                            else:
+                                step.run(glossary, tmp)
+                    if offline:
+                        progress("building the offline copy")
+                        with timings.stage("offline copy"):
+                            write_offline_zip(root, glossary, tmp / OFFLINE_ZIP, POST_BUILD_STEPS)
             (tmp / SITE_MARKER).write_text(marker_text(digest), encoding="utf-8")
             _swap_in(tmp, site)
         finally:

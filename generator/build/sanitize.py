@@ -13,10 +13,13 @@ checked to be JSON, and put back re-serialized with ``<``, ``>`` and ``&`` escap
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import re
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -89,11 +92,17 @@ def sanitize_file(page: Path) -> None:
     write_if_changed(page, sanitize_page(page.read_text(encoding="utf-8")))
 
 
+SANITIZED: ContextVar[frozenset[Path]] = ContextVar("SANITIZED", default=frozenset())
+"""Pages of the site being built that :class:`SanitizeAsBuilt` already sanitized (resolved paths)."""
+
+
 def sanitize_site(glossary: object, site_dir: Path) -> None:
     """Sanitize the article of every HTML page of the freshly built site, in place, with ``WORKERS`` processes.
 
-    Each page is cleaned on its own, so the result is the same for any number of workers."""
-    pages = sorted(Path(site_dir).rglob("*.html"))
+    Each page is cleaned on its own, so the result is the same for any number of workers. Pages in
+    :data:`SANITIZED` were cleaned while MkDocs built the site and are skipped."""
+    done = SANITIZED.get()
+    pages = sorted(p for p in Path(site_dir).rglob("*.html") if p.resolve() not in done)
     workers = min(WORKERS.get(), max(1, len(pages) // PAGES_PER_WORKER))
     if workers <= 1:
         for page in pages:
@@ -108,3 +117,67 @@ PAGES_PER_WORKER = 200
 
 
 STEP = Step("sanitize", sanitize_site)
+
+
+class SanitizeAsBuilt:
+    """A MkDocs plugin (added by the build in code) that sanitizes each page in a worker process as soon as
+    MkDocs has written it, so cleaning overlaps the build on another core. MkDocs writes a page right after
+    its ``post_page`` event, so each event hands the worker the page before it (and ``post_build`` the
+    last). :meth:`finish` waits for the worker: the sanitize step then cleans only the pages left over."""
+
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: dict[Path, Future[None]] = {}
+        self.written: Path | None = None
+
+    def on_pre_build(self, config: Any) -> None:
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=quiet_worker)
+
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        self._hand_over()
+        self.written = Path(page.file.abs_dest_path).resolve()
+        return output
+
+    def on_post_build(self, config: Any) -> None:
+        self._hand_over()
+
+    def _hand_over(self) -> None:
+        if self.written is not None and self.pool is not None and self.written.is_file():
+            self.pending[self.written] = self.pool.submit(sanitize_file, self.written)
+        self.written = None
+
+    def finish(self) -> frozenset[Path]:
+        """Wait for the worker; the pages it sanitized (a failure in it is raised here)."""
+        for future in self.pending.values():
+            future.result()
+        self.close()
+        return frozenset(self.pending)
+
+    def close(self) -> None:
+        """Stop the worker (what it had not started is dropped)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+@contextlib.contextmanager
+def sanitizing_as_built(jobs: int) -> Iterator[SanitizeAsBuilt | None]:
+    """With more than one job, a :class:`SanitizeAsBuilt` plugin for the MkDocs build; stopped at the end."""
+    if jobs < 2:
+        yield None
+        return
+    plugin = SanitizeAsBuilt()
+    try:
+        yield plugin
+    finally:
+        plugin.close()
+
+
+@contextlib.contextmanager
+def already_sanitized(pages: frozenset[Path]) -> Iterator[None]:
+    """Let :func:`sanitize_site` skip ``pages`` inside this block."""
+    token = SANITIZED.set(pages)
+    try:
+        yield
+    finally:
+        SANITIZED.reset(token)

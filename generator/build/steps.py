@@ -8,12 +8,15 @@ in order, as imported objects.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
+
+T = TypeVar("T")
 
 
 class PostBuildStep(Protocol):
@@ -35,6 +38,73 @@ class Step:
     def run(self, glossary: Any, site_dir: Path) -> object:
         """Run the step over ``site_dir``."""
         return self.func(glossary, site_dir)
+
+
+@dataclass(frozen=True)
+class PreparedStep(Generic[T]):
+    """A step whose work does not need the built site: ``prepare(glossary)`` computes what ``write(prepared,
+    site_dir)`` then puts into the site. The build starts ``prepare`` in a forked worker before MkDocs runs
+    (:func:`prepared_in_background`), so the two overlap on two cores; alone, :meth:`run` does both."""
+
+    name: str
+    prepare: Callable[[Any], T]
+    write: Callable[[T, Path], object]
+
+    def run(self, glossary: Any, site_dir: Path, prepared: Callable[[], T] | None = None) -> object:
+        """Write the step's output into ``site_dir``, from ``prepared()`` when the build started it earlier."""
+        return self.write(prepared() if prepared else self.prepare(glossary), site_dir)
+
+
+def _prepare_in_worker(step: PreparedStep[T], glossary: Any) -> tuple[Callable[[], T], Callable[[], None]]:
+    """Fork a worker computing ``step.prepare(glossary)`` (inherited, never pickled); a function that waits for
+    its result (computing it here instead if the worker failed, so a real error is raised here), and a stop."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def work() -> None:
+        quiet_worker()
+        try:
+            send.send((True, step.prepare(glossary)))
+        except BaseException:  # the build's process computes it again and reports the error itself
+            send.send((False, None))
+
+    process = context.Process(target=work, daemon=True)
+    process.start()
+    send.close()
+
+    def result() -> T:
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            ok, value = False, None
+        process.join()
+        return value if ok else step.prepare(glossary)
+
+    def stop() -> None:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receive.close()
+
+    return result, stop
+
+
+@contextlib.contextmanager
+def prepared_in_background(steps: Iterable[object], glossary: Any, jobs: int) -> Iterator[dict[str, Callable[[], Any]]]:
+    """With more than one job, start each :class:`PreparedStep` of ``steps`` in a worker; yields the waits
+    by step name (empty with one job). Workers still running when the block ends are stopped."""
+    waits: dict[str, Callable[[], Any]] = {}
+    stops: list[Callable[[], None]] = []
+    try:
+        if jobs > 1:
+            for step in steps:
+                if isinstance(step, PreparedStep):
+                    waits[step.name], stop = _prepare_in_worker(step, glossary)
+                    stops.append(stop)
+        yield waits
+    finally:
+        for stop in stops:
+            stop()
 
 
 WORKERS: ContextVar[int] = ContextVar("WORKERS", default=1)

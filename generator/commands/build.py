@@ -14,7 +14,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Check, generate and build the site into site/, replacing it only on success."""
     started = time.perf_counter()
     result = build_site(args.project, progress=lambda msg: print(f"... {msg}", flush=True), jobs=args.jobs,
-                        force=args.force, release=args.release, offline=args.offline)
+                        force=args.force, release=args.release, offline=args.offline,
+                        markdown_only=args.markdown_only)
     site = args.project.site_dir
     verb = "up to date:" if result.up_to_date else "built"
     print(f"{verb} {site} in {time.perf_counter() - started:.1f}s: {result.stats.summary()}")
@@ -33,6 +34,8 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N",
                         help="worker processes for the steps that parallelize (default: the number of cores)")
     parser.add_argument("--force", action="store_true", help="rebuild even when nothing the site is built from changed")
+    parser.add_argument("--markdown-only", action="store_true",
+                        help="have MkDocs convert every page's Markdown, term pages too (slower; same text, anchors and links)")
     parser.add_argument("--release", action="store_true",
                         help="refuse a placeholder address (example.org, localhost): for the deployed site")
     parser.add_argument("--offline", action="store_true",

@@ -49,9 +49,12 @@ _PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\]\n]*\]\]|!?\[[^\]\n]*\]\([^)\n]*\)
 _WORD_CHAR = re.compile(r"[\w+-]")  # characters that continue a name: a match next to one is not a mention
 _STEP_NAME = re.compile(r"(?i)(?:level|tier)$")  # a name ending so, followed by a number, names one numbered step
 _NUMBER_AFTER = re.compile(r"[ \u00a0]\d")
+PREVIEW_ATTRIBUTES = "{ data-preview }"
+"""The attribute list after every term link the linker writes: Material shows the term's summary on hover."""
 _BEFORE_ID, _AFTER_ID = urls.md_link(urls.term_page("\0")).split("\0")
-_GENERATED_LINK = re.compile(r"\[([^\[\]\n]+)\]\(" + re.escape(_BEFORE_ID) + r"([a-z0-9-]+)" + re.escape(_AFTER_ID)
-                             + r"\)\{ data-preview \}")
+GENERATED_LINK = re.compile(  # what Linker.link_to writes: groups label and term id
+    r"\[([^\[\]\n]+)\]\(" + re.escape(_BEFORE_ID) + r"([a-z0-9-]+)" + re.escape(_AFTER_ID) + r"\)"
+    + re.escape(PREVIEW_ATTRIBUTES))
 
 
 def whole_word_matches(automaton: ahocorasick.Automaton, haystack: str, text: str,
@@ -164,7 +167,7 @@ class Linker:
 
         No title attribute: Material replaces it by the preview anyway, and repeating every
         summary in every link would double the size of the pages."""
-        return f"[{label}]({self.url(tid)}){{ data-preview }}"
+        return f"[{label}]({self.url(tid)}){PREVIEW_ATTRIBUTES}"
 
     def link(self, text: str, seen: set[str], own: str | None = None) -> LinkResult:
         """Link ``text``; ``seen`` holds ids already linked in this section and is updated."""
@@ -218,7 +221,7 @@ class Linker:
 
 def strip_links(text: str) -> str:
     """Undo :meth:`Linker.link` for automatic links: each generated link back to its label."""
-    return _GENERATED_LINK.sub(lambda m: m.group(1), text)
+    return GENERATED_LINK.sub(lambda m: m.group(1), text)
 
 
 def term_url(tid: str) -> str:

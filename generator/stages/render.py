@@ -10,11 +10,14 @@ filters below, or as linked Markdown from the link stage for fields that are Mar
 from __future__ import annotations
 
 import html
+import multiprocessing
 import re
+import signal
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -24,12 +27,15 @@ from ..model.records import ELEMENT_TITLES
 from ..project import GENERATED_MARK, LAYOUT
 from .cite import bibtex_entry
 from .link import EXPLICIT, FieldPathError, Links, Referrer, Role, whole_word_matches
+from .page_html import HtmlBody, finish_html, html_environment
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .search import search_index_script
 from .validate import Glossary
 
 TEMPLATES = Path(__file__).parent / "templates"
 SEARCH_INDEX = "assets/search-index.js"  # loaded by content/assets/search.js, beside it
+T = TypeVar("T")
+R = TypeVar("R")
 
 FIXED_TEMPLATES = {
     urls.HOME: "home.md.j2",
@@ -146,6 +152,7 @@ def environment() -> jinja2.Environment:
         extensions=["jinja2.ext.do"],
         undefined=jinja2.StrictUndefined,
         autoescape=False,
+        auto_reload=False,  # one environment per generation: templates are read once
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -264,6 +271,10 @@ class AbbreviationIndex:
         if self.expansions:
             self.automaton.make_automaton()
 
+    def used(self, text: str) -> dict[str, str]:
+        """The abbreviations ``text`` uses, with their expansions."""
+        return {a: self.expansions[a] for a in self.used_in(text)}
+
     def used_in(self, text: str) -> list[str]:
         """The abbreviations that occur in ``text`` as whole words (as the ``abbr`` extension matches them)."""
         return sorted({abbr for _, _, abbr in whole_word_matches(self.automaton, text, text, _ABBR_WORD_CHAR)})
@@ -273,36 +284,137 @@ class AbbreviationIndex:
         return "".join(f"*[{a}]: {escape_attr(self.expansions[a])}\n" for a in self.used_in(text))
 
 
-def render_pages(g: Glossary, links: Links, history: Any = None) -> list[Page]:
+def render_pages(g: Glossary, links: Links, history: Any = None, jobs: int = 1) -> list[Page]:
     """Every generated page of the site, sorted by path. ``history`` (a
-    :class:`generator.build.history.History`) adds the What changed page and each term's last change."""
-    env = environment()
-    ctx = _context(g, links, history)
+    :class:`generator.build.history.History`) adds the What changed page and each term's last change.
+    ``jobs`` processes share the pages (the same pages for any number: each is a function of the data)."""
+    renderer = _Renderer(g, links, history)
+    paths = [*FIXED_TEMPLATES, *([urls.CHANGES] if history is not None else []),
+             *(urls.term_page(tid) for tid in renderer.ctx["term_records"]),
+             *(urls.framework_page(fid) for fid in renderer.ctx["framework_records"]),
+             *(urls.chapter_page(chapter.id) for chapter in g.chapters)]
+    pages = [*in_processes(renderer.page, paths, jobs), Page(SEARCH_INDEX, search_index_script(g))]
+    return sorted(pages, key=lambda p: p.path)
 
-    def render(template: jinja2.Template, path: str, **values: Any) -> Page:
+
+def render_html_bodies(g: Glossary, links: Links, pages: list[Page], history: Any = None,
+                       jobs: int = 1) -> dict[str, HtmlBody]:
+    """The HTML bodies of the ``pages`` (from :func:`render_pages`, with the same ``history``) that have an
+    HTML twin: the term pages and :data:`HTML_TWINS`, by path. ``jobs`` processes share them (the same
+    bodies for any number)."""
+    renderer = _Renderer(g, links, history, html=True)
+    twins = [page for page in pages if renderer.has_html(page.path)]
+    return dict(zip((p.path for p in twins), in_processes(renderer.body, twins, jobs), strict=True))
+
+
+HTML_TWINS = {urls.GLOSSARY: "az.html.j2"}
+"""Pages besides the term pages (``term.html.j2``) that have an HTML twin of their Markdown template."""
+
+
+class _Renderer:
+    """Renders any generated page by its path, as Markdown and, with ``html``, as HTML where it has a twin."""
+
+    def __init__(self, g: Glossary, links: Links, history: Any = None, html: bool = False):
+        self.env = environment()
+        self.ctx = _context(g, links, history)
+        self.chapters = {chapter.id: chapter for chapter in g.chapters}
+        self.abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
+        self.html_env = html_environment(self.env.loader, {"yaml": yaml_string}, self.env.globals) if html else None  # type: ignore[arg-type]
+        self.html_links: dict[str, Any] = {}
+        if self.html_env:
+            macros = self.html_env.get_template("_macros.html.j2").module
+            self.html_links = {
+                "term_links": {tid: macros.term_link(t) for tid, t in self.ctx["terms"].items()},  # type: ignore[attr-defined]
+                "reference_links": {r.id: macros.reference_link(r) for r in self.ctx["references"].values()},  # type: ignore[attr-defined]
+            }
+
+    def _render(self, name: str, path: str, **values: Any) -> str:
+        """Template ``name`` rendered for the page at ``path``; a bad field path is a finding on the template's line."""
+        template = self.env.get_template(name)
         try:
-            return Page(path, template.render(ctx, page_path=path, **values))
+            return template.render(self.ctx, page_path=path, **values)
         except FieldPathError as exc:
             raise GlossaryError([template_finding(exc, template)]) from None
 
-    pages = [render(env.get_template(template), path) for path, template in FIXED_TEMPLATES.items()]
-    if history is not None:
-        pages.append(render(env.get_template("changes.md.j2"), urls.CHANGES))
-    term_template = env.get_template("term.md.j2")
-    for tid, record in ctx["term_records"].items():
-        pages.append(render(term_template, urls.term_page(tid), term=record.model, record=record))
-    framework_template = env.get_template("framework.md.j2")
-    for fid, record in ctx["framework_records"].items():
-        pages.append(render(framework_template, urls.framework_page(fid), fw=record.model, record=record))
-    chapter_template = env.get_template("chapter.md.j2")
-    for chapter in g.chapters:
-        pages.append(render(chapter_template, urls.chapter_page(chapter.id), chapter=chapter))
-    abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
-    finished = [Page(SEARCH_INDEX, search_index_script(g))]
-    for page in pages:
-        text = tidy_markdown(page.text)
-        if urls.is_page(page.path):
-            defined = abbreviations.definitions(text)
+    def _markdown(self, path: str) -> str:
+        name = path.partition("/")[2]
+        if path in FIXED_TEMPLATES:
+            return self._render(FIXED_TEMPLATES[path], path)
+        if path == urls.CHANGES:
+            return self._render("changes.md.j2", path)
+        item = name.removesuffix(".md")
+        if path == urls.term_page(item):
+            record = self.ctx["term_records"][item]
+            return self._render("term.md.j2", path, term=record.model, record=record)
+        if path == urls.framework_page(item):
+            record = self.ctx["framework_records"][item]
+            return self._render("framework.md.j2", path, fw=record.model, record=record)
+        return self._render("chapter.md.j2", path, chapter=self.chapters[item])
+
+    def has_html(self, path: str) -> bool:
+        """Whether the page at ``path`` has an HTML twin."""
+        return path in HTML_TWINS or path == urls.term_page(path.partition("/")[2].removesuffix(".md"))
+
+    def _html(self, path: str) -> str | None:
+        if self.html_env is None:
+            return None
+        if path in HTML_TWINS:
+            return self.html_env.get_template(HTML_TWINS[path]).render(self.ctx, page_path=path)
+        tid = path.partition("/")[2].removesuffix(".md")
+        if path == urls.term_page(tid):
+            record = self.ctx["term_records"][tid]
+            return self.html_env.get_template("term.html.j2").render(self.ctx, **self.html_links, page_path=path,
+                                                                     term=record.model,
+                                                                     record=record)
+        return None
+
+    def page(self, path: str) -> Page:
+        """The page at ``path``: tidied Markdown with the definitions of the abbreviations it uses."""
+        text = tidy_markdown(self._markdown(path))
+        if urls.is_page(path):
+            defined = self.abbreviations.definitions(text)
             text = text + "\n" + defined if defined else text
-        finished.append(Page(page.path, text))
-    return sorted(finished, key=lambda p: p.path)
+        return Page(path, text)
+
+    def body(self, page: Page) -> HtmlBody:
+        """The HTML body of ``page`` (one that :meth:`has_html`), with the abbreviations its Markdown defines."""
+        body = self._html(page.path)
+        assert body is not None
+        return finish_html(body, self.abbreviations.used(page.text))
+
+
+MIN_ITEMS_PER_PROCESS = 200
+"""Below this many items per process, forking costs more than it saves."""
+
+_WORK: dict[str, Callable[[Any], Any]] = {}
+"""The function :func:`in_processes` applies, set before the workers fork (they inherit it)."""
+
+
+def _apply_share(share: list[Any]) -> list[Any]:
+    return [_WORK["func"](item) for item in share]
+
+
+def _quiet_worker() -> None:
+    """A forked renderer leaves interruption to the build's process (as ``build.steps.quiet_worker``, a layer up)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def in_processes(func: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
+    """``[func(item) for item in items]``, computed by ``jobs`` processes (the others forked: ``func`` and what
+    it reads are inherited, never pickled; results are pickled back). Same result for any ``jobs``."""
+    jobs = max(1, min(jobs, len(items) // MIN_ITEMS_PER_PROCESS))
+    if jobs < 2:
+        return [func(item) for item in items]
+    shares = [items[k::jobs] for k in range(jobs)]
+    _WORK["func"] = func
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs - 1, initializer=_quiet_worker) as pool:
+            others = pool.map_async(_apply_share, shares[1:])
+            results = [[func(item) for item in shares[0]], *others.get()]
+    finally:
+        _WORK.clear()
+    merged: list[R] = [None] * len(items)  # type: ignore[list-item]
+    for k, share_results in enumerate(results):
+        merged[k::jobs] = share_results
+    return merged

@@ -1,0 +1,102 @@
+"""Hand MkDocs the generator's HTML for the pages it rendered as HTML, instead of converting their Markdown.
+
+:class:`PrerenderedPages` is a MkDocs plugin that the build adds in code (``mkdocs.yml`` and
+``content/`` stay plain: other engines build the portable Markdown). For each page the generator
+rendered as HTML too (:mod:`generator.stages.page_html`), the page's ``render`` takes that body,
+table of contents, title and anchors instead of running Python-Markdown; its links are resolved
+and validated by MkDocs' own link resolver, so URLs, warnings (strict mode) and the anchor check
+are those of a Markdown page. The page's source is still read by MkDocs (front matter, title).
+
+The search plugin reads such a page only up to the first heading marked ``data-search-exclude``
+when every later heading is marked too: those sections never reach the index, and parsing them
+was most of the plugin's time (:func:`search_view`). The index is the same.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ..stages.page_html import HtmlBody
+
+_LINK = re.compile(r'(<a\s[^>]*?href=")([^"]*)(")')
+_ID = re.compile(r'\sid="([^"]*)"')
+_HEADING = re.compile(r"<h[1-6](\s[^>]*)?>")
+_EXCLUDED = re.compile(r"\sdata-search-exclude[\s=>]")
+SEARCH_VIEW = "_glossary_search_view"
+"""The attribute of a page rendered from HTML that holds what the search plugin reads of it."""
+
+
+def search_view(content: str) -> str:
+    """``content`` without its trailing run of search-excluded sections (the first of which starts at an
+    excluded heading after which every heading is excluded), which the search plugin would skip."""
+    cut = len(content)
+    for heading in reversed(list(_HEADING.finditer(content))):
+        if not _EXCLUDED.search(heading.group(0)):
+            break
+        cut = heading.start()
+    return content[:cut]
+
+
+def _resolve_links(body: str, resolver: Any) -> str:
+    """Every ``<a href>`` of ``body`` as MkDocs resolves a Markdown link (``.md`` source to page URL)."""
+    def resolve(match: re.Match[str]) -> str:
+        url = resolver.path_to_url(html.unescape(match.group(2)))
+        return f"{match.group(1)}{html.escape(url)}{match.group(3)}"
+
+    return _LINK.sub(resolve, body)
+
+
+class PrerenderedPages:
+    """A MkDocs plugin (added by the build in code) that renders the pages of ``bodies`` from their HTML."""
+
+    def __init__(self, bodies: Mapping[str, HtmlBody]) -> None:
+        """``bodies``: HTML bodies by source path under ``docs_dir`` (``terms/x.md``)."""
+        self.bodies = bodies
+
+    def on_config(self, config: Any) -> Any:
+        """Have the search plugin (which set up its index in its own ``on_config``, before) read search views."""
+        for plugin in config.plugins.values():
+            index = getattr(plugin, "search_index", None)
+            if index is not None and hasattr(index, "add_entry_from_context"):
+                index.add_entry_from_context = _reading_search_views(index.add_entry_from_context)
+        return config
+
+    def on_pre_page(self, page: Any, config: Any, files: Any) -> Any:
+        """Replace the page's ``render`` when the generator rendered it as HTML."""
+        body = self.bodies.get(page.file.src_uri)
+        if body is not None:
+            page.render = lambda config_, files_: _render(page, body, config_, files_)
+        return page
+
+
+def _render(page: Any, body: HtmlBody, config: Any, files: Any) -> None:
+    """What ``Page.render`` sets, from the generator's HTML instead of the page's Markdown."""
+    # MkDocs is imported here: it is loaded only when a build runs (slow to import).
+    from mkdocs.structure.pages import _RelativePathTreeprocessor
+    from mkdocs.structure.toc import get_toc
+
+    resolver = _RelativePathTreeprocessor(page.file, files, config)
+    page.content = _resolve_links(body.html, resolver)
+    page.toc = get_toc(body.toc_tokens())
+    page._title_from_render = body.title
+    page.present_anchor_ids = {html.unescape(m.group(1)) for m in _ID.finditer(page.content)}
+    page.links_to_anchors = resolver.links_to_anchors
+    setattr(page, SEARCH_VIEW, search_view(page.content))
+
+
+def _reading_search_views(add_entry: Any) -> Any:
+    """``add_entry(page)`` given the page's search view as its content, when it has one."""
+    def add_entry_from_view(page: Any) -> Any:
+        view = getattr(page, SEARCH_VIEW, None)
+        if view is None:
+            return add_entry(page)
+        content, page.content = page.content, view
+        try:
+            return add_entry(page)
+        finally:
+            page.content = content
+
+    return add_entry_from_view

@@ -1,0 +1,125 @@
+"""Generated pages as HTML: the body, heading anchors and table of contents MkDocs would compute.
+
+A term page is rendered twice from the same data: as portable Markdown into ``content/`` (what
+every engine builds) and, for ``python -m generator build``, as HTML from its twin template
+(``term.html.j2``), which the build hands MkDocs instead of having Python-Markdown convert the
+Markdown (``build/prerendered.py``). :func:`finish_html` applies what the site's Markdown
+extensions add to a page, with their rules:
+
+* ``abbr``: every whole-word occurrence (``\\b``, longest first) of an abbreviation the page
+  defines, in any text outside code and scripts, becomes ``<abbr title="...">``;
+* ``toc`` (``permalink: true``): a heading without an id gets ``unique(slugify(its text))`` (ids
+  already in the page are taken first), and a permalink ``¶`` at its end; the table of contents
+  lists every heading, nested by level.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from markdown.extensions.toc import nest_toc_tokens, slugify, strip_tags, unique
+from markupsafe import Markup
+
+from .markdown_html import block_html, inline_html
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A heading of the page: level (1-6), anchor id and text (as HTML)."""
+
+    level: int
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class HtmlBody:
+    """A page's body as MkDocs' Markdown conversion would produce it: HTML, headings and title."""
+
+    html: str
+    toc: tuple[TocEntry, ...]
+    title: str | None
+
+    def toc_tokens(self) -> list[dict[str, Any]]:
+        """The headings nested as Python-Markdown's ``toc`` extension reports them (``md.toc_tokens``)."""
+        return nest_toc_tokens([{"level": e.level, "id": e.id, "name": e.name, "html": e.name,
+                                 "data-toc-label": ""} for e in self.toc])
+
+
+def html_environment(loader: jinja2.BaseLoader, filters: dict[str, Any], globals_: dict[str, Any]) -> jinja2.Environment:
+    """The environment of the HTML templates: autoescaped, with linked Markdown rendered by markdown-it."""
+    env = jinja2.Environment(loader=loader, extensions=["jinja2.ext.do"], undefined=jinja2.StrictUndefined,
+                             autoescape=True, auto_reload=False,
+                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(filters)
+    env.filters.update(markdown=lambda text: Markup(block_html(text).rstrip("\n")),
+                       inline_markdown=lambda text: Markup(inline_html(text)))
+    env.globals.update(globals_)
+    return env
+
+
+_SKIPPED = r"<(code|pre|script)\b.*?</\2>|<[^>]*>|&#?\w+;"
+"""What abbreviations leave alone: code and scripts (Python-Markdown keeps code as atomic text and stashes raw
+HTML), tags, and character references (one character of the text, never part of a word)."""
+
+
+def apply_abbreviations(body: str, expansions: dict[str, str]) -> str:
+    """Wrap each whole-word occurrence of an abbreviation of ``expansions`` in text outside code in ``<abbr>``."""
+    if not expansions:
+        return body
+    escaped = {html.escape(a, quote=False): title for a, title in expansions.items()}
+    words = "|".join(re.escape(a) for a in sorted(escaped, key=len, reverse=True))
+    pattern = re.compile(rf"({_SKIPPED})|\b(?:{words})\b", re.S)
+
+    def wrap(match: re.Match[str]) -> str:
+        if match.group(1):
+            return match.group(1)
+        return f'<abbr title="{html.escape(escaped[match.group(0)])}">{match.group(0)}</abbr>'
+
+    return pattern.sub(wrap, body)
+
+
+_HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.S)
+_ID = re.compile(r"""\sid="([^"]*)\"""")
+PERMALINK = '<a class="headerlink" href="#{id}" title="Permanent link">&para;</a>'
+"""What ``toc``'s ``permalink: true`` appends to each heading."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_and_slug(inner: str) -> tuple[str, str]:
+    """A heading's text (HTML) and the slug ``toc`` makes of it (most headings recur on every page)."""
+    name = strip_tags(inner)
+    return name, slugify(html.unescape(name), "-")
+
+
+def anchor_headings(body: str) -> tuple[str, tuple[TocEntry, ...]]:
+    """Give each heading its id and permalink as ``toc`` does; return the HTML and the headings."""
+    used = {html.unescape(m.group(1)) for m in _ID.finditer(body)}
+    counters: dict[str, int] = {}
+    toc: list[TocEntry] = []
+
+    def anchor(match: re.Match[str]) -> str:
+        level, attrs, inner = match.group(1), match.group(2), match.group(3).strip()
+        name, slug = _name_and_slug(inner)
+        given = _ID.search(attrs)
+        if given:
+            anchor_id = html.unescape(given.group(1))
+        else:
+            anchor_id = unique(slug, used, counters)
+            attrs = f'{attrs} id="{html.escape(anchor_id)}"'
+        toc.append(TocEntry(int(level), anchor_id, name))
+        return f"<h{level}{attrs}>{inner}{PERMALINK.format(id=html.escape(anchor_id))}</h{level}>"
+
+    return _HEADING.sub(anchor, body), tuple(toc)
+
+
+def finish_html(body: str, abbreviations: dict[str, str]) -> HtmlBody:
+    """A rendered HTML body with the page's abbreviations, heading anchors and table of contents."""
+    body, toc = anchor_headings(apply_abbreviations(body.rstrip("\n"), abbreviations))
+    title = toc[0].name if toc and toc[0].level == 1 and body.lstrip().startswith("<h1") else None
+    return HtmlBody(body, toc, title)

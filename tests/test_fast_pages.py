@@ -1,0 +1,176 @@
+"""The fast path: term pages and the A–Z page reach MkDocs as the generator's HTML, and the site is the one
+Markdown gives.
+
+Each project is built twice, with the fast path (the default) and with ``markdown_only`` (MkDocs
+converts every page's Markdown, as ProperDocs and Zensical do); every page's text, anchors,
+elements and attributes, and the search index, must be the same.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+
+from generator.build import prerendered
+from generator.build.pipeline import build_site
+from generator.stages import render
+from generator.stages.markdown_html import block_html, inline_html
+from generator.stages.page_html import anchor_headings, apply_abbreviations, finish_html
+from generator.stages.render import HTML_TWINS, in_processes
+
+from .conftest import REPO
+
+
+class _PageSummary(HTMLParser):
+    """A page's text (whitespace folded), its ids and its elements with their attributes, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.ids: list[str] = []
+        self.elements: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, tuple(sorted((name, value or "") for name, value in attrs))))  # a="" is a
+        self.ids += [value or "" for name, value in attrs if name == "id"]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def page_summary(page: Path) -> dict[str, object]:
+    parser = _PageSummary()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return {"text": " ".join("".join(parser.text).split()), "ids": parser.ids, "elements": parser.elements}
+
+
+def assert_same_site(fast: Path, plain: Path) -> int:
+    """Every page of the two sites has the same text, ids and elements, and the search indexes are equal."""
+    pages = sorted(p.relative_to(fast) for p in fast.rglob("*.html"))
+    assert pages == sorted(p.relative_to(plain) for p in plain.rglob("*.html"))
+    for page in pages:
+        assert page_summary(fast / page) == page_summary(plain / page), f"{page} differs"
+    index = "search/search_index.json"
+    assert json.loads((fast / index).read_text(encoding="utf-8")) == json.loads((plain / index).read_text(encoding="utf-8"))
+    return len(pages)
+
+
+def build_both_ways(root: Path, tmp_path: Path, jobs: int = 1) -> tuple[Path, Path, int]:
+    """Build ``root`` with the fast path (``jobs`` processes) and a copy of it with Markdown only, in one
+    process; the two sites and the number of terms."""
+    other = tmp_path / "markdown-only"
+    subprocess.run(["cp", "-r", str(root), str(other)], check=True)
+    fast = build_site(root, jobs=jobs)
+    plain = build_site(other, jobs=1, markdown_only=True)
+    assert plain.html_bodies == {}
+    terms = len(fast.glossary.terms)
+    assert sorted(fast.html_bodies) == sorted([*(f"terms/{tid}.md" for tid in fast.glossary.terms), *HTML_TWINS])
+    assert terms
+    return root / "site", other / "site", terms
+
+
+@pytest.mark.slow
+def test_the_fixture_site_is_the_same_with_the_fast_path(project: Path, tmp_path: Path) -> None:
+    fast, plain, _ = build_both_ways(project, tmp_path)
+    assert assert_same_site(fast, plain) > 10
+
+
+@pytest.mark.slow
+def test_a_synthetic_glossary_is_the_same_with_the_fast_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "MIN_ITEMS_PER_PROCESS", 1)  # two processes render the pages
+    root = tmp_path / "synthetic"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "150", str(root)], check=True,
+                   capture_output=True)
+    fast, plain, terms = build_both_ways(root, tmp_path, jobs=2)
+    assert terms == 150
+    assert assert_same_site(fast, plain) > 150
+
+
+def test_the_plugin_renders_only_the_pages_it_was_given() -> None:
+    class File:
+        def __init__(self, src_uri: str) -> None:
+            self.src_uri = src_uri
+
+    class Page:
+        def __init__(self, src_uri: str) -> None:
+            self.file = File(src_uri)
+
+        def render(self, config: object, files: object) -> None:
+            raise AssertionError("Python-Markdown was asked to convert a page")
+
+    body = finish_html("<h1>T</h1>", {})
+    plugin = prerendered.PrerenderedPages({"terms/t.md": body})
+    term, about = Page("terms/t.md"), Page("about.md")
+    plugin.on_pre_page(term, None, None)
+    plugin.on_pre_page(about, None, None)
+    assert term.render is not Page.render.__get__(term)
+    assert about.render == Page.render.__get__(about)
+
+
+# --- the pieces, against Python-Markdown with the site's extensions -----------------------------
+
+def python_markdown(text: str) -> str:
+    md = markdown.Markdown(extensions=["abbr", "attr_list", "tables", "toc"], extension_configs={"toc": {"permalink": True}})
+    return md.convert(text)
+
+
+@pytest.mark.parametrize("text", [
+    "A [term](../terms/a-b.md){ data-preview }'s text and *emphasis*.",
+    "Two paragraphs.\n\nThe second with [a link](https://example.org/x) and [t](../terms/t.md){ data-preview }.",
+    "- one [x](../terms/x.md){ data-preview }\n- two *it* [y](../terms/y.md){ data-preview }",
+    "Code `[x](../terms/x.md){ data-preview }` stays code, and [x](../terms/x.md){ data-preview } links.",
+    r"An escaped \[x](../terms/x.md){ data-preview } is text.",
+    "A label with markup [*x*](../terms/x.md){ data-preview } and R&D <https://example.org>.",
+])
+def test_data_markdown_renders_as_python_markdown_does(text: str) -> None:
+    assert page_summary_of(block_html(text)) == page_summary_of(python_markdown(text))
+
+
+def test_inline_markdown_has_no_paragraph() -> None:
+    assert inline_html("*a* [b](../terms/b.md){ data-preview }") == '<em>a</em> <a data-preview="" href="../terms/b.md">b</a>'
+
+
+def page_summary_of(html: str) -> dict[str, object]:
+    parser = _PageSummary()
+    parser.feed(html)
+    return {"text": " ".join("".join(parser.text).split()), "ids": parser.ids, "elements": parser.elements}
+
+
+def test_headings_get_the_ids_and_permalinks_toc_gives_them() -> None:
+    source = "# Definition (ASL)\n\n## Definition\n\n## Cite { #cite }\n\n## Cite\n\nASL and `ASL` and ASLs.\n\n*[ASL]: AI Safety Level\n"
+    html = ('<h1>Definition (ASL)</h1>\n<h2>Definition</h2>\n<h2 id="cite">Cite</h2>\n<h2>Cite</h2>\n'
+            "<p>ASL and <code>ASL</code> and ASLs.</p>")
+    body = finish_html(html, {"ASL": "AI Safety Level"})
+    assert page_summary_of(body.html) == page_summary_of(python_markdown(source))
+    assert [(e.level, e.id) for e in body.toc] == [(1, "definition-asl"), (2, "definition"), (2, "cite"), (2, "cite_1")]
+    assert body.title == "Definition (ASL)"
+
+
+def test_abbreviations_skip_code_scripts_and_character_references() -> None:
+    html = '<p>amp &amp; <code>X</code> X</p><script type="application/ld+json">{"X": 1}</script>'
+    assert apply_abbreviations(html, {"X": "Ex", "amp": "Amp"}) == (
+        '<p><abbr title="Amp">amp</abbr> &amp; <code>X</code> <abbr title="Ex">X</abbr></p>'
+        '<script type="application/ld+json">{"X": 1}</script>')
+    assert anchor_headings("<p>no headings</p>") == ("<p>no headings</p>", ())
+
+
+def test_the_search_plugin_reads_up_to_the_excluded_sections_at_the_end() -> None:
+    page = ('<h1 id="t">T</h1><p>kept</p><h2 data-search-exclude="" id="a">A</h2><p>x</p>'
+            '<h2 id="b">B</h2><p>kept too</p><h2 data-search-exclude="" id="c">C</h2><p>y</p>')
+    assert prerendered.search_view(page) == page[:page.index('<h2 data-search-exclude="" id="c">')]
+    assert prerendered.search_view("<p>no headings</p>") == "<p>no headings</p>"
+
+
+def test_work_shared_by_processes_comes_back_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "MIN_ITEMS_PER_PROCESS", 1)
+    results = in_processes(lambda n: (n * n, os.getpid()), list(range(50)), 2)
+    assert [square for square, _ in results] == [n * n for n in range(50)]
+    assert len({pid for _, pid in results}) == 2
+    assert in_processes(lambda n: n, [1, 2, 3], 1) == [1, 2, 3]
