@@ -7,91 +7,15 @@ by a thread of this process. In CI (CI=true) a missing browser fails; elsewhere 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from generator.build.pipeline import build_site
-from tests.conftest import REPO, free_port, make_project
+# The browser, site_url and page fixtures live in conftest.py (shared with test_search and test_browse).
+from tests.conftest import _build, _serve, free_port, make_project
 
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def _serve(site: Path, port: int) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _build(root: Path, port: int) -> None:
-    old = os.environ.get("GLOSSARY_SITE_URL")
-    os.environ["GLOSSARY_SITE_URL"] = f"http://127.0.0.1:{port}/"
-    try:
-        build_site(root)
-    finally:
-        if old is None:
-            del os.environ["GLOSSARY_SITE_URL"]
-        else:
-            os.environ["GLOSSARY_SITE_URL"] = old
-
-
-@pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium not found at {CHROMIUM}: CI must install it (make browser)")
-        pytest.skip("Chromium is not installed (make browser installs Debian's package)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture(scope="session")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = make_project(tmp_path_factory.mktemp("browser") / "project", data=REPO / "data")
-    port = free_port()
-    _build(root, port)
-    yield from _serve(root / "site", port)
-
-
-@pytest.fixture
-def page(browser, site_url):  # type: ignore[no-untyped-def]
-    """A page that records console errors, dialogs and requests to other hosts."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.errors, pg.foreign, pg.dialogs = [], [], []
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    pg.on("request", lambda r: pg.foreign.append(r.url)
-          if urlparse(r.url).hostname not in ("127.0.0.1", None) and not r.url.startswith("data:") else None)
-    yield pg
-    assert pg.errors == [], pg.errors
-    assert pg.foreign == [], f"requests to other hosts: {pg.foreign}"
-    assert pg.dialogs == []
-    context.close()
 
 
 def _search(pg, site_url: str, query: str) -> list[str]:  # type: ignore[no-untyped-def]

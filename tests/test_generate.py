@@ -62,11 +62,12 @@ def test_generate_rewrites_only_changed_files_and_removes_orphans(project: Path)
     assert second.written == [] and len(second.unchanged) == len(first.written)
     edit(project, "data/terms/red-teaming.yaml", "Adversarial testing of a system", "Adversarial probing of a system")
     third = generate(project).stats
-    # exactly the pages that show the summary: the term, the lists that quote it, the A-Z index, the home page
-    showing = sorted(p.relative_to(project / "content").as_posix() for p in (project / "content").rglob("*.md")
+    # exactly the files that show the summary: the term, the lists that quote it (a chapter, a related
+    # term, the terms a framework uses), the A-Z index, the home page and the search index
+    showing = sorted(p.relative_to(project / "content").as_posix() for p in (project / "content").rglob("*.*")
                      if "Adversarial probing of a system" in p.read_text(encoding="utf-8"))
-    assert showing == ["chapters/ch1-basics.md", "glossary/index.md", "index.md", "terms/red-teaming.md",
-                       "terms/safety-level.md"]
+    assert showing == ["assets/search-index.js", "chapters/ch1-basics.md", "frameworks/alpha.md", "glossary/index.md",
+                       "index.md", "terms/red-teaming.md", "terms/safety-level.md"]
     assert sorted(third.written) == showing
     (project / "data/terms/red-teaming.yaml").unlink()
     edit(project, "data/terms/safety-level.yaml", "related: [scaling-policy, red-teaming]", "related: [scaling-policy]")

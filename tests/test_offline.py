@@ -17,8 +17,7 @@ import pytest
 
 from generator.build.offline import OFFLINE_FOLDER, OFFLINE_ZIP
 from generator.build.pipeline import build_site
-from tests.conftest import make_project
-from tests.test_browser import ARGS, CHROMIUM
+from tests.conftest import ARGS, CHROMIUM, make_project
 
 pytestmark = pytest.mark.browser
 

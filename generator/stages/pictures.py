@@ -29,9 +29,13 @@ def _shorten(value: str, limit: int) -> str:
 
 def _figure(svg_id: str, width: int, height: int, title: str, desc: str, body: Iterable[str], caption: str,
             role: str = "img") -> str:
-    """``role="img"`` for a picture; ``role="group"`` when it holds links (an image cannot hold controls)."""
+    """``role="img"`` for a picture; ``role="group"`` when it holds links (an image cannot hold controls).
+
+    A picture without links takes keyboard focus itself, so that a keyboard can scroll it where
+    it is wider than the screen (phones: glossary.css); one with links scrolls to each link."""
+    focus = ' tabindex="0"' if role == "img" else ""
     parts = [
-        f'<figure class="gl-figure" id="{svg_id}-figure">',
+        f'<figure class="gl-figure" id="{svg_id}-figure"{focus}>',
         f'<svg class="gl-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="{role}" aria-labelledby="{svg_id}-title {svg_id}-desc">',
         f'<title id="{svg_id}-title">{escape(title)}</title>',

@@ -30,9 +30,11 @@ from .cite import bibtex_entry
 from .link import EXPLICIT, FieldPathError, Links, Referrer, Role, whole_word_matches
 from .page_html import HtmlBody, finish_html, html_environment
 from .pictures import comparison_svg, ladder_svg, timeline_svg
+from .search import search_index_script
 from .validate import Glossary
 
 TEMPLATES = Path(__file__).parent / "templates"
+SEARCH_INDEX = "assets/search-index.js"  # loaded by content/assets/search.js, beside it
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -77,6 +79,11 @@ def front_matter(value: Any) -> str:
     ``<meta name="description" content="...">`` unescaped, so the value is HTML-escaped (quotes too),
     then written as a JSON string, which YAML reads as the same string."""
     return json.dumps(html.escape(str(value), quote=True), ensure_ascii=False)
+
+
+def escape_html(value: Any) -> str:
+    """Text for an HTML element or a double-quoted attribute in a raw HTML block (&, <, >, quotes)."""
+    return html.escape(str(value), quote=True)
 
 
 def unlinked(text: str, terms: dict[str, Any]) -> str:
@@ -151,7 +158,8 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, front_matter=front_matter)
+    env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, front_matter=front_matter,
+                       html=escape_html)
     env.globals.update(generated_mark=GENERATED_MARK, initial=initial, urls=urls, link=link, Referrer=Referrer, Role=Role,
                        bibtex_entry=bibtex_entry)
     return env
@@ -177,6 +185,10 @@ def _context(g: Glossary, links: Links, history: Any = None) -> dict[str, Any]:
         "terms_by_letter": _by_letter(terms.values()),
         "framework_of_term": {fw.term: fw for fw in frameworks.values() if fw.term},
         "central_terms": _most_referenced(terms, links, 8),
+        "basics": _basics(g, 8),
+        "terms_used_by": (used := _terms_used_by(g, links)),
+        "frameworks_using": _frameworks_using(used),
+        "category_counts": _category_counts(terms.values()),
         "crosswalk": g.crosswalk,
         "crosswalk_record": g.crosswalk_record,
         "level_of": {f"{fw.id}/{lv.id}": (fw, lv) for fw in frameworks.values() for lv in (fw.scale.levels if fw.scale else [])},
@@ -193,6 +205,43 @@ def _most_referenced(terms: dict[str, Any], links: Links, count: int) -> list[An
     """The ``count`` terms that most other entries link to (ties by title), for the home page."""
     ranked = sorted(links.referenced_by, key=lambda t: (-len(links.referenced_by[t]), terms[t].title.casefold()))
     return [terms[tid] for tid in ranked[:count]]
+
+
+def _basics(g: Glossary, count: int) -> list[Any]:
+    """A newcomer's path: the first ``count`` terms the course chapters introduce, in chapter and
+    section order, leaving out organisations."""
+    path: list[str] = []
+    for chapter in sorted(g.chapters, key=lambda c: c.number):
+        for section in chapter.sections:
+            path.extend(t for t in section.introduces if g.terms[t].category != "organisation")
+    return [g.terms[t] for t in list(dict.fromkeys(path))[:count]]
+
+
+def _terms_used_by(g: Glossary, links: Links) -> dict[str, list[Any]]:
+    """For each framework, the terms its page links to and the term that names it, by title."""
+    used: dict[str, set[str]] = {fid: ({fw.term} if fw.term else set()) for fid, fw in g.frameworks.items()}
+    for tid, sources in links.referenced_by.items():
+        for source in sources:
+            if source.kind == Referrer.FRAMEWORK and source.id in used:
+                used[source.id].add(tid)
+    return {fid: sorted((g.terms[t] for t in tids), key=lambda t: (t.title.casefold(), t.id)) for fid, tids in used.items()}
+
+
+def _frameworks_using(used: dict[str, list[Any]]) -> dict[str, list[str]]:
+    """For each term, the ids of the frameworks that use it (see :func:`_terms_used_by`)."""
+    out: dict[str, list[str]] = {}
+    for fid, terms in sorted(used.items()):
+        for t in terms:
+            out.setdefault(t.id, []).append(fid)
+    return out
+
+
+def _category_counts(terms: Any) -> dict[str, int]:
+    """How many terms each category holds, by category name."""
+    counts: dict[str, int] = {}
+    for t in terms:
+        counts[t.category] = counts.get(t.category, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def _by_letter(terms: Any) -> dict[str, list[Any]]:
@@ -246,7 +295,8 @@ def render_pages(g: Glossary, links: Links, history: Any = None, jobs: int = 1) 
              *(urls.term_page(tid) for tid in renderer.ctx["term_records"]),
              *(urls.framework_page(fid) for fid in renderer.ctx["framework_records"]),
              *(urls.chapter_page(chapter.id) for chapter in g.chapters)]
-    return sorted(in_processes(renderer.page, paths, jobs), key=lambda p: p.path)
+    pages = [*in_processes(renderer.page, paths, jobs), Page(SEARCH_INDEX, search_index_script(g))]
+    return sorted(pages, key=lambda p: p.path)
 
 
 def render_html_bodies(g: Glossary, links: Links, pages: list[Page], history: Any = None,
