@@ -208,13 +208,13 @@ def read_manifest(content: Path) -> set[str]:
 
 
 def carries_generated_mark(text: str) -> bool:
-    """Whether the page's first line, after its front matter if it has one, is exactly the generated mark.
-    Quoting the mark anywhere else does not make a page generated."""
+    """Whether the page's first line, after its front matter if it has one, is exactly the generated mark
+    (in a script: ``// `` and the mark). Quoting the mark anywhere else does not make a page generated."""
     lines = text.split("\n", 64)
     start = 0
     if lines and lines[0] == "---":
         start = next((i + 1 for i in range(1, len(lines)) if lines[i] == "---"), len(lines))
-    return start < len(lines) and lines[start] == GENERATED_MARK
+    return start < len(lines) and lines[start] in (GENERATED_MARK, f"// {GENERATED_MARK}")
 
 
 def is_generated(content: Path, rel: str, manifest: set[str] | None = None) -> bool:

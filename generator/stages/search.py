@@ -114,4 +114,4 @@ def search_index(g: Glossary) -> str:
 
 def search_index_script(g: Glossary) -> str:
     """``assets/search-index.js``: the JSON of :func:`search_index` assigned to ``window.glossarySearchIndex``."""
-    return "window.glossarySearchIndex = " + search_index(g).rstrip("\n") + ";\n"
+    return f"// {GENERATED_MARK}\nwindow.glossarySearchIndex = " + search_index(g).rstrip("\n") + ";\n"
