@@ -36,6 +36,7 @@ import platform
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -165,7 +166,7 @@ def run_worker(mode: str, root: Path, site: Path | None = None, extra: str | Non
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", mode, str(root), str(site or "-"), extra or "-"]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=REPO)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=REPO, start_new_session=True)
         proc.returncode, usage = _wait(proc, started, timeout, mode)
         wall = time.perf_counter() - started
         out.seek(0)
@@ -203,7 +204,7 @@ def run_build_command(root: Path, timeout: float | None = None, clean: bool = Tr
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=REPO, env=env)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=REPO, env=env, start_new_session=True)
         status, usage = _wait(proc, started, timeout, "python -m generator build")
         wall = time.perf_counter() - started
         out.seek(0)
@@ -225,7 +226,7 @@ def _wait(proc: subprocess.Popen[bytes], started: float, timeout: float | None, 
         if pid:
             return os.waitstatus_to_exitcode(status), usage
         if timeout is not None and time.perf_counter() - started > timeout:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)  # its forked workers too: none may outlive it and touch the tree
             os.wait4(proc.pid, 0)
             proc.returncode = -9
             raise TimedOut(f"{what} stopped after {timeout:.0f}s")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +16,7 @@ from generator.build.pipeline import build_site
 from generator.build.steps import PreparedStep, prepared_in_background, worker_count
 from generator.findings import GlossaryError
 from generator.project import SITE_MARKER
+from generator.workers import fork_context, quiet_worker
 from tests.conftest import edit, make_project
 
 
@@ -121,3 +124,25 @@ def test_a_prepared_step_runs_in_a_worker_and_its_error_is_raised_by_the_build(t
         assert waits == {}
         step.run("good", tmp_path)
     assert int((tmp_path / "pid").read_text()) == os.getpid()
+
+
+def _masks_in_worker(send: Any) -> None:
+    """In a worker: the signals blocked before and after the worker's set-up."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    quiet_worker()
+    after = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    send.send((signal.SIGINT in before, signal.SIGINT in after, signal.getsignal(signal.SIGINT) == signal.SIG_IGN))
+
+
+def test_workers_are_forked_with_interruptions_held_back_then_set_up_quietly() -> None:
+    """A signal cannot land inside a fork (where Python would print and lose it): the build's process holds
+    SIGINT and SIGTERM back while forking; the worker then ignores SIGINT and takes them again."""
+    context = fork_context()
+    receive, send = context.Pipe(duplex=False)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    process = context.Process(target=_masks_in_worker, args=(send,))
+    process.start()
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == mask  # the parent's mask is restored
+    blocked_at_fork, blocked_after_setup, ignores_sigint = receive.recv()
+    process.join(timeout=30)
+    assert (blocked_at_fork, blocked_after_setup, ignores_sigint) == (True, False, True)

@@ -13,11 +13,10 @@ process, in MkDocs' own order.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 from dataclasses import dataclass, field
 from typing import Any
 
-from .steps import quiet_worker
+from ..workers import fork_context, quiet_worker
 
 MIN_PAGES = 100
 """Below this many pages the workers cost more than they save, and the build renders alone."""
@@ -111,7 +110,7 @@ class ParallelPages:
         shares = [list(range(k, len(pages), self.jobs)) for k in range(self.jobs)]
         _JOB.update(config=config, files=files, pages=pages)
         try:
-            with multiprocessing.get_context("fork").Pool(self.jobs - 1, initializer=quiet_worker) as pool:
+            with fork_context().Pool(self.jobs - 1, initializer=quiet_worker) as pool:
                 others = pool.map_async(_render_pages, shares[1:])
                 results = {i: r for i, r in zip(shares[0], _render_pages_here(shares[0]), strict=True)}
                 for share, rendered in zip(shares[1:], others.get(), strict=True):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
 import re
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,7 +25,8 @@ from typing import Any
 import nh3
 
 from ..files import write_if_changed
-from .steps import WORKERS, Step, quiet_worker
+from ..workers import fork_context, quiet_worker
+from .steps import WORKERS, Step
 
 _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
 _JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -108,7 +108,7 @@ def sanitize_site(glossary: object, site_dir: Path) -> None:
         for page in pages:
             sanitize_file(page)
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=quiet_worker) as pool:
+    with ProcessPoolExecutor(workers, mp_context=fork_context(), initializer=quiet_worker) as pool:
         list(pool.map(sanitize_file, pages, chunksize=max(1, len(pages) // (workers * 4))))
 
 
@@ -131,7 +131,7 @@ class SanitizeAsBuilt:
         self.written: Path | None = None
 
     def on_pre_build(self, config: Any) -> None:
-        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=quiet_worker)
+        self.pool = ProcessPoolExecutor(1, mp_context=fork_context(), initializer=quiet_worker)
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
         self._hand_over()

@@ -8,13 +8,13 @@ in order, as imported objects.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import signal
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
+
+from ..workers import fork_context, quiet_worker
 
 T = TypeVar("T")
 
@@ -58,7 +58,7 @@ class PreparedStep(Generic[T]):
 def _prepare_in_worker(step: PreparedStep[T], glossary: Any) -> tuple[Callable[[], T], Callable[[], None]]:
     """Fork a worker computing ``step.prepare(glossary)`` (inherited, never pickled); a function that waits for
     its result (computing it here instead if the worker failed, so a real error is raised here), and a stop."""
-    context = multiprocessing.get_context("fork")
+    context = fork_context()
     receive, send = context.Pipe(duplex=False)
 
     def work() -> None:
@@ -121,11 +121,3 @@ def worker_count(jobs: int) -> Iterator[None]:
         WORKERS.reset(token)
 
 
-def quiet_worker() -> None:
-    """Set up a forked worker process: interruption is the build's own process's business.
-
-    The worker ignores SIGINT (the build's process receives it and stops the pool) and ends
-    quietly on SIGTERM (how a pool stops its workers), instead of the build's handler, which
-    turns signals into KeyboardInterrupt tracebacks."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)

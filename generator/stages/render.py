@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import html
 import json
-import multiprocessing
 import re
-import signal
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from .. import urls
 from ..findings import RENDER, Finding, GlossaryError
 from ..model.records import ELEMENT_TITLES
 from ..project import GENERATED_MARK, LAYOUT
+from ..workers import fork_context, quiet_worker
 from .cite import bibtex_entry
 from .link import EXPLICIT, FieldPathError, Links, Referrer, Role, whole_word_matches
 from .page_html import HtmlBody, finish_html, html_environment
@@ -396,12 +395,6 @@ def _apply_share(share: list[Any]) -> list[Any]:
     return [_WORK["func"](item) for item in share]
 
 
-def _quiet_worker() -> None:
-    """A forked renderer leaves interruption to the build's process (as ``build.steps.quiet_worker``, a layer up)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
 def in_processes(func: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
     """``[func(item) for item in items]``, computed by ``jobs`` processes (the others forked: ``func`` and what
     it reads are inherited, never pickled; results are pickled back). Same result for any ``jobs``."""
@@ -411,7 +404,7 @@ def in_processes(func: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
     shares = [items[k::jobs] for k in range(jobs)]
     _WORK["func"] = func
     try:
-        with multiprocessing.get_context("fork").Pool(jobs - 1, initializer=_quiet_worker) as pool:
+        with fork_context().Pool(jobs - 1, initializer=quiet_worker) as pool:
             others = pool.map_async(_apply_share, shares[1:])
             results = [[func(item) for item in shares[0]], *others.get()]
     finally:
