@@ -190,7 +190,7 @@ def expected_stages() -> set[str]:
 def parse_stages(stdout: str) -> dict[str, float]:
     """The ``stages: name 1.23s, ...`` line that ``python -m generator build`` prints."""
     line = next((x for x in stdout.splitlines() if x.startswith("stages: ")), "")
-    return {name: float(sec) for name, sec in re.findall(r"([\w:+-]+) ([0-9.]+)s", line.removeprefix("stages: "))}
+    return {name: float(sec) for name, sec in re.findall(r"(?:^|, )([^,]+?) ([0-9.]+)s(?=,|$)", line.removeprefix("stages: "))}
 
 
 def run_build_command(root: Path, timeout: float | None = None, clean: bool = True) -> dict[str, Any]:
