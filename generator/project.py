@@ -145,7 +145,7 @@ class Project:
     @property
     def folders(self) -> list[Path]:
         """The project's own folders, which no output may replace: the root, its source folders, the content."""
-        return [self.root, *(self.root / name for name in SOURCE_FOLDERS), self.content_dir]
+        return [*project_folders(self.root), self.content_dir]
 
     def display(self, path: Path) -> str:
         """``path`` as findings print it: relative to the root when inside it, else as given."""
