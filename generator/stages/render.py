@@ -281,8 +281,9 @@ class AbbreviationIndex:
         return sorted({abbr for _, _, abbr in whole_word_matches(self.automaton, text, text, _ABBR_WORD_CHAR)})
 
     def definitions(self, text: str) -> str:
-        """Markdown abbreviation definitions for the abbreviations ``text`` uses."""
-        return "".join(f"*[{a}]: {escape_attr(self.expansions[a])}\n" for a in self.used_in(text))
+        """Markdown abbreviation definitions for the abbreviations ``text`` uses, each a block of its own: in one
+        block, Python-Markdown re-tests the rest of the block after each line, which is quadratic."""
+        return "".join(f"\n*[{a}]: {escape_attr(self.expansions[a])}\n" for a in self.used_in(text)).lstrip("\n")
 
 
 def render_pages(g: Glossary, links: Links, history: Any = None, jobs: int = 1) -> list[Page]:
