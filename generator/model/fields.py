@@ -44,17 +44,23 @@ def kind_of(annotation: Any) -> TextKind | None:
 
 def text_fields(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, TextKind, str]]:
     """Every text value of ``model`` and its nested models, with its location and kind, in field order."""
-    for name, info in type(model).model_fields.items():
-        yield from _values(getattr(model, name), info.rebuild_annotation(), (*loc, name))
+    for name, kind in _field_kinds(type(model)):
+        yield from _values(getattr(model, name), kind, (*loc, name))
 
 
-def _values(value: Any, annotation: Any, loc: Loc) -> Iterator[tuple[Loc, TextKind, str]]:
+@functools.cache
+def _field_kinds(model: type[BaseModel]) -> tuple[tuple[str, TextKind | None], ...]:
+    """Each field of ``model`` with the text kind its annotation declares (worked out once per model)."""
+    return tuple((name, kind_of(info.rebuild_annotation())) for name, info in model.model_fields.items())
+
+
+def _values(value: Any, kind: TextKind | None, loc: Loc) -> Iterator[tuple[Loc, TextKind, str]]:
     if isinstance(value, BaseModel):
         yield from text_fields(value, loc)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _values(item, annotation, (*loc, i))
-    elif isinstance(value, str) and (kind := kind_of(annotation)):
+            yield from _values(item, kind, (*loc, i))
+    elif isinstance(value, str) and kind:
         yield loc, kind, value
 
 
