@@ -207,6 +207,10 @@ def read_manifest(content: Path) -> set[str]:
     return {line for line in text.splitlines() if not line.startswith("#") and safe_manifest_entry(content, line)}
 
 
+MARK_HEAD_BYTES = 65536
+"""How much of a file is read to find the generated mark (see :func:`carries_generated_mark`)."""
+
+
 def carries_generated_mark(text: str) -> bool:
     """Whether the page's first line, after its front matter if it has one, is exactly the generated mark
     (in a script: ``// `` and the mark). Quoting the mark anywhere else does not make a page generated."""
@@ -227,7 +231,7 @@ def is_generated(content: Path, rel: str, manifest: set[str] | None = None) -> b
         if file.is_symlink() or not file.is_file():
             return False
         with file.open("rb") as handle:
-            head = handle.read(65536)
+            head = handle.read(MARK_HEAD_BYTES)
     except OSError:
         return False
     return carries_generated_mark(head.decode("utf-8", errors="replace"))

@@ -23,9 +23,9 @@ from ..model.records import ELEMENT_TITLES, Citation, Mapping
 from ..project import (
     ABBREVIATIONS_FILE,
     ABBREVIATIONS_INCLUDE,
+    MARK_HEAD_BYTES,
     MKDOCS_YML,
     carries_generated_mark,
-    is_generated,
     mkdocs_config,
     read_manifest,
 )
@@ -700,19 +700,64 @@ def redirects_do_not_shadow_terms(g: Glossary) -> Iterator[Finding]:
 def hand_written_pages_include_abbreviations(g: Glossary) -> Iterator[Finding]:
     """Every hand-written page under content/ includes the glossary's abbreviations, so each
     abbreviation shows its expansion on hover there too (generated pages carry their own)."""
-
-    content = g.project.content_dir
-    for page in sorted(content.rglob("*.md")) if content.is_dir() else []:
-        rel = g.project.display(page)
-        page_path = page.relative_to(content).as_posix()
-        if not urls.is_page(page_path) or page.is_symlink() or not page.is_file():
-            continue  # a link is reported by content_files_stay_inside_content, and never read
-        text = page.read_text(encoding="utf-8", errors="replace")
-        if carries_generated_mark(text) or ABBREVIATIONS_INCLUDE in text:
+    for page in _content_pages(g):
+        if page.marked or ABBREVIATIONS_INCLUDE in page.text:
             continue
-        line = max(1, len(text.splitlines()))
-        yield Finding(rel, line, 1, "hand-written page does not include the glossary's abbreviations",
+        line = max(1, len(page.text.splitlines()))
+        yield Finding(page.shown, line, 1, "hand-written page does not include the glossary's abbreviations",
                       f"add the line {ABBREVIATIONS_INCLUDE} at its end")
+
+
+@dataclass(frozen=True)
+class _ContentPage:
+    """A page under content/ that is a regular file (not a link), with its text."""
+
+    rel: str
+    """Its path under content/."""
+    shown: str
+    """Its path as findings print it."""
+    text: str
+    marked: bool
+    """Whether it carries the generated mark on its first line."""
+    listed: bool
+    """Whether the manifest lists it (listed and marked: generated, see :func:`is_generated`)."""
+
+
+def _content_pages(g: Glossary) -> list[_ContentPage]:
+    """Every page under content/ that is a regular file, read once per check (two rules read them). Links are
+    never read: :func:`content_files_stay_inside_content` reports them."""
+    if "content pages" not in g.derived:
+        content = g.project.content_dir
+        manifest = read_manifest(content)
+        shown = g.project.display(content)
+        pages = []
+        for entry in _content_entries(content) if content.is_dir() else ():
+            rel = entry.relative_to(content).as_posix()
+            if not (rel.endswith(".md") and urls.is_page(rel)) or not stat.S_ISREG(_lmode(entry)):
+                continue
+            listed = rel in manifest
+            text = _read(entry, MARK_HEAD_BYTES if listed else None)
+            if listed and carries_generated_mark(text):  # generated: no rule reads further
+                pages.append(_ContentPage(rel, f"{shown}/{rel}", "", True, True))
+                continue
+            text = _read(entry) if listed else text
+            pages.append(_ContentPage(rel, f"{shown}/{rel}", text, carries_generated_mark(text), listed))
+        g.derived["content pages"] = sorted(pages, key=lambda p: p.rel)
+    return g.derived["content pages"]
+
+
+def _read(path: Path, limit: int | None = None) -> str:
+    """The text of ``path`` (its first ``limit`` bytes when given); undecodable bytes replaced."""
+    with path.open("rb") as handle:
+        return handle.read(-1 if limit is None else limit).decode("utf-8", errors="replace")
+
+
+def _lmode(path: Path) -> int:
+    """The mode of ``path`` itself (a link's own mode), or 0 when it cannot be read."""
+    try:
+        return path.lstat().st_mode
+    except OSError:
+        return 0
 
 
 SNIPPET_LINE = re.compile(r"^[ \t]*-+8<-+[ \t]+([\"'])(.+?)\1[ \t]*$")
@@ -737,14 +782,17 @@ def content_files_stay_inside_content(g: Glossary) -> Iterator[Finding]:
     inside = content.resolve()
     for entry in _content_entries(content):
         rel = entry.relative_to(g.root).as_posix()
-        try:
-            target, mode = entry.resolve(), entry.stat().st_mode
-        except (OSError, RuntimeError):
-            yield Finding(rel, 1, 1, "broken or looping symbolic link", "remove it")
-            continue
-        if not target.is_relative_to(inside):
-            yield Finding(rel, 1, 1, "symbolic link leads outside content/", "copy the file into content/ instead")
-        elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        mode = _lmode(entry)
+        if stat.S_ISLNK(mode):  # the walk follows no link, so only a link can lead out
+            try:
+                target, mode = entry.resolve(), entry.stat().st_mode
+            except (OSError, RuntimeError):
+                yield Finding(rel, 1, 1, "broken or looping symbolic link", "remove it")
+                continue
+            if not target.is_relative_to(inside):
+                yield Finding(rel, 1, 1, "symbolic link leads outside content/", "copy the file into content/ instead")
+                continue
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
             yield Finding(rel, 1, 1, "not a regular file (a FIFO, socket or device)", "remove it")
 
 
@@ -752,15 +800,12 @@ def content_files_stay_inside_content(g: Glossary) -> Iterator[Finding]:
 def snippets_name_files_in_includes(g: Glossary) -> Iterator[Finding]:
     """Every snippet a hand-written page includes (``--8<-- "name"``) is a regular file inside content/includes/
     once symbolic links are resolved (the build would fail on a missing one, or read a file from elsewhere)."""
-    content = g.project.content_dir
-    includes = (content / "includes").resolve()
-    manifest = read_manifest(content)
-    for page in sorted(content.rglob("*.md")) if content.is_dir() else []:
-        rel_page = page.relative_to(content).as_posix()
-        if not page.is_file() or page.is_symlink() or is_generated(content, rel_page, manifest):
+    includes = (g.project.content_dir / "includes").resolve()
+    for page in _content_pages(g):
+        if page.listed and page.marked:
             continue
         in_block = False
-        for number, line in enumerate(page.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
+        for number, line in enumerate(page.text.split("\n"), 1):
             if SNIPPET_BLOCK.match(line):
                 in_block = not in_block
                 continue
@@ -771,7 +816,7 @@ def snippets_name_files_in_includes(g: Glossary) -> Iterator[Finding]:
             col = line.find(name) + 1
             problem = _snippet_problem(includes, name)
             if problem:
-                yield Finding(f"content/{rel_page}", number, col, f"snippet '{name}' {problem}",
+                yield Finding(page.shown, number, col, f"snippet '{name}' {problem}",
                               "snippets come from content/includes/ only")
 
 

@@ -50,6 +50,8 @@ class Glossary:
     crosswalk_record: Record[Crosswalk] | None = None
     unloaded: set[tuple[str, str]] = field(default_factory=set)
     _index: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict, repr=False, compare=False)
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Values the rules derive from the project once per check (such as the hand-written pages' texts), by name."""
 
     @property
     def root(self) -> Path:
