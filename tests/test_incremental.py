@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from generator.build import parallel_pages, sanitize
+from generator.build import parallel_pages, prerendered, sanitize, shared_nav
 from generator.build.fingerprint import inputs_digest, recorded_digest
 from generator.build.pipeline import build_site
 from generator.build.steps import PreparedStep, prepared_in_background, worker_count
@@ -93,6 +93,21 @@ def test_pages_rendered_by_two_workers_give_the_same_site(tmp_path: Path, monkey
         sites[jobs] = tree_digest(root / "site")
     assert sites[1] == sites[2]
     assert len(sites[1]) > 20
+
+
+@pytest.mark.slow
+def test_the_shared_navigation_and_links_give_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The navigation rendered once per shape and the links resolved once per shape change no byte."""
+    sites = {}
+    for shared in (True, False):
+        if not shared:
+            monkeypatch.setattr(shared_nav.SharedNav, "on_env", lambda self, env, config, files: env)
+            monkeypatch.setattr(prerendered._Resolved, "resolve", lambda self, resolver, href: resolver.path_to_url(href))
+        root = make_project(tmp_path / f"shared-{shared}")
+        build_site(root, jobs=1)
+        sites[shared] = tree_digest(root / "site")
+    assert sites[True] == sites[False]
+    assert sum(1 for path in sites[True] if path.startswith("terms/")) > 1  # pages that share a shape
 
 
 @pytest.mark.slow

@@ -15,27 +15,31 @@ from ..findings import BUILD, Finding, GlossaryError
 from ..project import MKDOCS_YML, Project
 from ..stages.page_html import HtmlBody
 from ..stages.write import is_generated
+from .parallel_build import ParallelBuild
 from .parallel_pages import ParallelPages
 from .prerendered import PrerenderedPages
+from .shared_nav import SharedNav
 
 PROGRESS_MIN_PAGES = 200
 
 
 class _Progress(logging.Handler):
-    """Reports MkDocs' progress through its debug log: every tenth of the pages read, then written."""
+    """Reports MkDocs' progress through its debug log: every tenth of the pages read, then written. A page
+    counts once however often it is logged (:mod:`.parallel_build` logs pages as its workers build them)."""
 
     def __init__(self, total: int, report: Callable[[str], None]):
         super().__init__(logging.DEBUG)
         self.total, self.report = total, report
-        self.counts = {"Reading: ": 0, "Building page ": 0}
+        self.seen: dict[str, set[str]] = {"Reading: ": set(), "Building page ": set()}
         self.step = max(1, -(-total // 10))
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         for prefix, label in (("Reading: ", "Markdown rendered"), ("Building page ", "HTML written")):
-            if message.startswith(prefix):
-                self.counts[prefix] += 1
-                done = self.counts[prefix]
+            seen = self.seen[prefix]
+            if message.startswith(prefix) and message not in seen:
+                seen.add(message)
+                done = len(seen)
                 if done % self.step == 0 or done == self.total:
                     self.report(f"{label}: {done}/{self.total} pages ({100 * done // self.total}%)")
 
@@ -53,8 +57,9 @@ def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, d
     reads the environment as it is (the pipeline sets it for the whole build).
 
     ``dirty`` rebuilds only pages whose Markdown is newer than their HTML (what the preview does
-    after an edit); MkDocs warns about dirty builds, so they are never strict. ``jobs`` processes render
-    the pages' Markdown (:mod:`.parallel_pages`); the output is the same for any number. The pages of
+    after an edit); MkDocs warns about dirty builds, so they are never strict. ``jobs`` processes read and
+    render the pages (:mod:`.parallel_pages`), then build their HTML (:mod:`.parallel_build`); the output is the
+    same for any number. The navigation is rendered once per shape (:mod:`.shared_nav`). The pages of
     ``prerendered`` (HTML bodies by path under the content folder) are not converted: MkDocs takes their HTML
     (:mod:`.prerendered`). ``plugins`` are added to the configuration's, by name, after them."""
     project = Project.at(project)
@@ -79,10 +84,12 @@ def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, d
         snippets_from_root(config.mdx_configs, project.root)
         if prerendered:
             config.plugins["glossary-prerendered-pages"] = PrerenderedPages(prerendered)  # type: ignore[assignment]
+        config.plugins["glossary-shared-nav"] = SharedNav()  # type: ignore[assignment]
         for name, plugin in (plugins or {}).items():
             config.plugins[name] = plugin  # type: ignore[assignment]
         if jobs > 1 and not dirty:
-            config.plugins["glossary-parallel-pages"] = ParallelPages(jobs, skip=set(prerendered or ()))  # type: ignore[assignment]
+            config.plugins["glossary-parallel-pages"] = ParallelPages(jobs, prerendered)  # type: ignore[assignment]
+            config.plugins["glossary-parallel-build"] = ParallelBuild(jobs)  # type: ignore[assignment]
         with build_timestamp(source_date_epoch) if source_date_epoch is not None else contextlib.nullcontext():
             build(config, dirty=dirty)
     except (SystemExit, Exception) as exc:  # MkDocs aborts with SystemExit, or raises many kinds

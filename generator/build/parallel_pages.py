@@ -1,7 +1,8 @@
-"""Render the Markdown of a MkDocs build's pages in several processes: the same work, on every core.
+"""Read and render a MkDocs build's pages in several processes: the same work, on every core.
 
 MkDocs converts each page's Markdown on its own (a fresh Markdown instance per page), so the
-conversion can run in forked workers without changing a byte of the output. :class:`ParallelPages`
+conversion can run in forked workers without changing a byte of the output; so can a page rendered
+from the generator's HTML (:func:`.prerendered.render_from_html`). :class:`ParallelPages`
 is a plugin that the build adds in code (``mkdocs.yml`` stays plain for other engines). On the
 ``nav`` event, just before MkDocs reads the pages, it has the workers read and render every page,
 then hands MkDocs the results: each page's ``read_source`` and ``render`` only restore what a
@@ -13,10 +14,13 @@ process, in MkDocs' own order.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..stages.page_html import HtmlBody
 from ..workers import fork_context, quiet_worker
+from .prerendered import SEARCH_VIEW, render_from_html
 
 MIN_PAGES = 100
 """Below this many pages the workers cost more than they save, and the build renders alone."""
@@ -34,9 +38,11 @@ class _Rendered:
     anchors: set[str] | None
     links_to_anchors: dict[str, dict[str, str]] | None
     logged: list[tuple[str, int, str]] = field(default_factory=list)
+    search_view: str | None = None
+    """What the search plugin reads of a page rendered from HTML (:data:`.prerendered.SEARCH_VIEW`)."""
 
 
-class _Collect(logging.Handler):
+class Collect(logging.Handler):
     """Keeps a worker's warnings to be logged again by the build's process."""
 
     def __init__(self) -> None:
@@ -53,9 +59,9 @@ _JOB: dict[str, Any] = {}
 
 def _render_pages(indexes: list[int]) -> list[_Rendered]:
     """In a worker: read and render the pages at ``indexes`` as MkDocs would."""
-    config, files, pages = _JOB["config"], _JOB["files"], _JOB["pages"]
+    config, files, pages, bodies = _JOB["config"], _JOB["files"], _JOB["pages"], _JOB["bodies"]
     logger = logging.getLogger("mkdocs")
-    collect = _Collect()
+    collect = Collect()
     logger.handlers, logger.propagate = [collect], False
     out = []
     for i in indexes:
@@ -63,12 +69,16 @@ def _render_pages(indexes: list[int]) -> list[_Rendered]:
         collect.records = []
         config._current_page = page
         page.read_source(config)
-        page.render(config, files)
+        body = bodies.get(page.file.src_uri)
+        if body is None:
+            page.render(config, files)
+        else:
+            render_from_html(page, body, config, files)
         links = page.links_to_anchors
         out.append(_Rendered(page.markdown, page.meta, page.content, page.toc, page._title_from_render,
                              page.present_anchor_ids,
                              None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
-                             list(collect.records)))
+                             list(collect.records), getattr(page, SEARCH_VIEW, None)))
     return out
 
 
@@ -82,6 +92,8 @@ def _restore(page: Any, rendered: _Rendered, files: Any) -> None:
         page.present_anchor_ids = rendered.anchors
         if rendered.links_to_anchors is not None:
             page.links_to_anchors = {files.get_file_from_path(uri): v for uri, v in rendered.links_to_anchors.items()}
+        if rendered.search_view is not None:
+            setattr(page, SEARCH_VIEW, rendered.search_view)
         for name, level, message in rendered.logged:
             logging.getLogger(name).log(level, message)
 
@@ -91,16 +103,16 @@ def _restore(page: Any, rendered: _Rendered, files: Any) -> None:
 class ParallelPages:
     """A MkDocs plugin (added by the build in code) that renders the pages with ``jobs`` processes."""
 
-    def __init__(self, jobs: int, skip: set[str] | frozenset[str] = frozenset()) -> None:
-        """``skip``: source paths of pages this plugin leaves to MkDocs (pages rendered from HTML)."""
-        self.jobs, self.skip = jobs, skip
+    def __init__(self, jobs: int, prerendered: Mapping[str, HtmlBody] | None = None) -> None:
+        """``prerendered``: the HTML bodies of the pages rendered from HTML (:mod:`.prerendered`), by source path."""
+        self.jobs, self.bodies = jobs, prerendered or {}
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         """Render every page in the workers before MkDocs reads them; MkDocs then only collects the results."""
         # MkDocs is imported here, not at the top: only a build with workers needs it loaded this early.
         from mkdocs.structure.pages import Page
 
-        documents = [file for file in files.documentation_pages() if file.src_uri not in self.skip]
+        documents = list(files.documentation_pages())
         if self.jobs < 2 or len(documents) < MIN_PAGES:
             return nav
         for file in documents:
@@ -108,7 +120,7 @@ class ParallelPages:
                 Page(None, file, config)  # what MkDocs does itself for a page that is not in the nav
         pages = [file.page for file in documents]
         shares = [list(range(k, len(pages), self.jobs)) for k in range(self.jobs)]
-        _JOB.update(config=config, files=files, pages=pages)
+        _JOB.update(config=config, files=files, pages=pages, bodies=self.bodies)
         try:
             with fork_context().Pool(self.jobs - 1, initializer=quiet_worker) as pool:
                 others = pool.map_async(_render_pages, shares[1:])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import shutil
 import signal
@@ -177,6 +178,24 @@ def _signals_as_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
+def _collecting_young_objects_less() -> Iterator[None]:
+    """For the MkDocs build: what the generator built lives until the build ends, so it is frozen (the
+    collector stops walking it), and young objects are collected every 50,000 allocations instead of
+    700. Both are restored after. About a second less at 5,000 terms (issue 14's benchmark)."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(YOUNG_OBJECTS_PER_COLLECTION, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+YOUNG_OBJECTS_PER_COLLECTION = 50_000
+
+
 def _swap_in(tmp: Path, site: Path) -> None:
     """Replace ``site`` by ``tmp`` with signals blocked, so no interruption leaves neither."""
     old = site.with_name(f".{site.name}.old-{os.getpid()}")
@@ -244,17 +263,15 @@ def _build_locked(project: Project, progress: Callable[[str], None], jobs: int |
     progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
     # MkDocs (footer, sitemap) and the exports (CSL's accessed date) read the build's date from
     # SOURCE_DATE_EPOCH only: set for this build and restored after it (build_timestamp).
-    with _signals_as_interrupts(), build_timestamp(epoch):
+    with _signals_as_interrupts(), build_timestamp(epoch), _collecting_young_objects_less():
         try:
-            with (prepared_in_background(POST_BUILD_STEPS, glossary, workers) as prepared,
-                  sanitize.sanitizing_as_built(workers) as sanitizer):
+            with prepared_in_background(POST_BUILD_STEPS, glossary, workers) as prepared:
+                sanitizer = sanitize.SanitizeAsBuilt()
                 with timings.stage("mkdocs"):
                     mkdocs_build(project, tmp, progress=progress, jobs=workers,
                                  site_url=glossary.site.url if glossary.site else None,
-                                 prerendered=result.html_bodies,
-                                 plugins={"glossary-sanitize": sanitizer} if sanitizer else {})
-                with timings.stage("post-build:sanitize"):
-                    sanitized = sanitizer.finish() if sanitizer else frozenset()
+                                 prerendered=result.html_bodies, plugins={"glossary-sanitize": sanitizer})
+                sanitized = sanitizer.finish()
                 with worker_count(workers), sanitize.already_sanitized(sanitized):
                     for step in POST_BUILD_STEPS:
                         with timings.stage(f"post-build:{step.name}"):

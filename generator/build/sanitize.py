@@ -17,7 +17,7 @@ import contextlib
 import json
 import re
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -120,57 +120,30 @@ STEP = Step("sanitize", sanitize_site)
 
 
 class SanitizeAsBuilt:
-    """A MkDocs plugin (added by the build in code) that sanitizes each page in a worker process as soon as
-    MkDocs has written it, so cleaning overlaps the build on another core. MkDocs writes a page right after
-    its ``post_page`` event, so each event hands the worker the page before it (and ``post_build`` the
-    last). :meth:`finish` waits for the worker: the sanitize step then cleans only the pages left over."""
+    """A MkDocs plugin (added by the build in code) that sanitizes each page's HTML in its ``post_page`` event,
+    just before MkDocs writes it, in whichever process builds the page (:mod:`.parallel_build`): no page is
+    read back or written twice. It must be the last plugin. :meth:`finish` names the pages it saw, which
+    the sanitize step then skips (it cleans what MkDocs wrote without a page event: 404.html)."""
 
     def __init__(self) -> None:
-        self.pool: ProcessPoolExecutor | None = None
-        self.pending: dict[Path, Future[None]] = {}
-        self.written: Path | None = None
-
-    def on_pre_build(self, config: Any) -> None:
-        self.pool = ProcessPoolExecutor(1, mp_context=fork_context(), initializer=quiet_worker)
+        self.done: set[Path] = set()
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        self._hand_over()
-        self.written = Path(page.file.abs_dest_path).resolve()
-        return output
-
-    def on_post_build(self, config: Any) -> None:
-        self._hand_over()
-
-    def _hand_over(self) -> None:
-        if self.written is not None and self.pool is not None and self.written.is_file():
-            self.pending[self.written] = self.pool.submit(sanitize_file, self.written)
-        self.written = None
+        self.done.add(Path(page.file.abs_dest_path).resolve())
+        return sanitize_page(_encodable(output)) if output else output
 
     def finish(self) -> frozenset[Path]:
-        """Wait for the worker; the pages it sanitized (a failure in it is raised here)."""
-        for future in self.pending.values():
-            future.result()
-        self.close()
-        return frozenset(self.pending)
-
-    def close(self) -> None:
-        """Stop the worker (what it had not started is dropped)."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        """The pages sanitized as they were built (resolved paths)."""
+        return frozenset(self.done)
 
 
-@contextlib.contextmanager
-def sanitizing_as_built(jobs: int) -> Iterator[SanitizeAsBuilt | None]:
-    """With more than one job, a :class:`SanitizeAsBuilt` plugin for the MkDocs build; stopped at the end."""
-    if jobs < 2:
-        yield None
-        return
-    plugin = SanitizeAsBuilt()
+def _encodable(text: str) -> str:
+    """``text`` as MkDocs writes it: a character UTF-8 cannot encode (a lone surrogate) as a character reference."""
     try:
-        yield plugin
-    finally:
-        plugin.close()
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", errors="xmlcharrefreplace").decode("utf-8")
 
 
 @contextlib.contextmanager
