@@ -4,7 +4,8 @@ For each size N it synthesises a project of N terms (``benchmarks/synth.py``) in
 temporary directory and measures, as the median of ``--runs`` runs:
 
 * the floor: the bare libyaml parse (``yaml.load`` with ``CSafeLoader``) of every data file;
-* the generator's stages (load+validate, link, render, write), each run into an empty content/;
+* the generator's stages (load+validate, link, render, write), each run into an empty content/, with
+  the default number of jobs (one per core), as ``python -m generator generate`` and ``build`` run them;
 * the whole build as users run it: ``python -m generator build`` from a clean tree (no generated
   pages, no site), post-build steps included, timed from outside as wall time; its own per-stage
   timings must name every pipeline stage and every post-build step, or the benchmark fails; then
@@ -100,7 +101,7 @@ def _worker(mode: str, root: Path, site: Path | None, extra: str | None) -> dict
         _clean_generated(root)
         timings = Timings()
         started = time.perf_counter()
-        result = generate(root, timings)
+        result = generate(root, timings, jobs=os.cpu_count() or 1)
         out["generate_s"] = time.perf_counter() - started
         out["stages"] = dict(timings.stages)
         out["written"] = len(result.stats.written)

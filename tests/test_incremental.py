@@ -35,6 +35,7 @@ def test_an_unchanged_build_is_skipped_and_an_edit_is_not(project: Path) -> None
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
     again = build_site(project)
     assert again.up_to_date and "mkdocs" not in again.timings.stages
+    assert "load+validate" in again.timings.stages and "render" not in again.timings.stages  # checked, not regenerated
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()} == before  # not one file touched
 
     edit(project, "data/terms/safety-level.yaml", "summary: A step", "summary: One step")

@@ -75,13 +75,15 @@ class GenerateResult:
     """The HTML bodies of the pages a build rendered as HTML too, by path under ``content/``."""
 
 
-def generate(root: Project | Path, timings: Timings | None = None, jobs: int = 1) -> GenerateResult:
-    """Check the data, then write the generated pages; raises :class:`GlossaryError` on findings.
-    ``jobs`` processes render the pages (the same pages for any number)."""
+def generate(root: Project | Path, timings: Timings | None = None, jobs: int = 1,
+             glossary: Glossary | None = None) -> GenerateResult:
+    """Check the data (unless ``glossary``, already checked, is given), then write the generated pages; raises
+    :class:`GlossaryError` on findings. ``jobs`` processes render the pages (the same pages for any number)."""
     project = Project.at(root)
     timings = timings or Timings()
-    with timings.stage("load+validate"):
-        glossary = checked_glossary(project)
+    if glossary is None:
+        with timings.stage("load+validate"):
+            glossary = checked_glossary(project)
     with timings.stage("link"):
         links = link_glossary(glossary)
     with timings.stage("history"):
@@ -242,19 +244,21 @@ def _build_locked(project: Project, progress: Callable[[str], None], jobs: int |
     epoch = source_date_epoch(root)
     progress("checking and generating pages")
     workers = jobs or os.cpu_count() or 1
-    result = generate(project, jobs=workers)
-    glossary = result.glossary
+    timings = Timings()
+    with timings.stage("load+validate"):
+        glossary = checked_glossary(project)
     if release and (problems := release_problems(glossary.site, glossary.site_record.doc if glossary.site_record else None)):
         raise GlossaryError(problems)
-    timings = result.timings
-    with timings.stage("up-to-date check"):
-        options = (*(["offline"] if offline else []), *(["markdown-only"] if markdown_only else []))
-        digest = inputs_digest(project, epoch, options=options)
-        if not force and (site / "index.html").is_file() and recorded_digest(site / SITE_MARKER) == digest:
-            result.up_to_date = True
-    if result.up_to_date:
+    options = (*(["offline"] if offline else []), *(["markdown-only"] if markdown_only else []))
+    with timings.stage("up-to-date check"):  # before generating: unchanged inputs generate the same pages
+        up_to_date = (not force and (site / "index.html").is_file()
+                      and recorded_digest(site / SITE_MARKER) == inputs_digest(project, epoch, options=options))
+    if up_to_date:
         progress("the site is up to date: nothing it is built from has changed (--force rebuilds it)")
-        return result
+        return GenerateResult(glossary, WriteStats(), timings, up_to_date=True)
+    result = generate(project, timings, jobs=workers, glossary=glossary)
+    with timings.stage("digest"):
+        digest = inputs_digest(project, epoch, options=options)
     tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
     if not markdown_only:
         with timings.stage("render html"):

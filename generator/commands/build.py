@@ -17,8 +17,11 @@ def cmd_build(args: argparse.Namespace) -> int:
                         force=args.force, release=args.release, offline=args.offline,
                         markdown_only=args.markdown_only)
     site = args.project.site_dir
-    verb = "up to date:" if result.up_to_date else "built"
-    print(f"{verb} {site} in {time.perf_counter() - started:.1f}s: {result.stats.summary()}")
+    seconds = time.perf_counter() - started
+    if result.up_to_date:
+        print(f"up to date: {site} in {seconds:.1f}s: data checked, nothing it is built from changed")
+    else:
+        print(f"built {site} in {seconds:.1f}s: {result.stats.summary()}")
     print(f"stages: {result.timings.summary()}")
     return 0
 
