@@ -14,6 +14,7 @@ MkDocs' loop then renders an empty template for that page, which writes nothing.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,8 +112,9 @@ class ParallelBuild:
         _JOB.update(config=config, nav=self.nav, env=env, pages=pages, index=_search_index(config))
         built: list[_Built] = []
         try:
-            with fork_context().Pool(self.jobs, initializer=quiet_worker) as pool:
-                for result in pool.imap(_build_pages, chunks):
+            # An executor, not a Pool: a worker that dies (killed, out of memory) fails the build instead of hanging it.
+            with ProcessPoolExecutor(self.jobs, mp_context=fork_context(), initializer=quiet_worker) as pool:
+                for result in pool.map(_build_pages, chunks):
                     built.extend(result)
                     _report_progress(pages[len(built) - len(result):len(built)])
         finally:

@@ -180,6 +180,38 @@ def _signals_as_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _build_into(project: Project, site: Path, digest: str, result: GenerateResult, prepared: dict[str, Callable[[], Any]],
+                progress: Callable[[str], None], workers: int, offline: bool, timings: Timings) -> None:
+    """MkDocs, then the post-build steps, into a temporary folder that replaces ``site`` when complete (its
+    marker records ``digest``); a failure to write is an :class:`EnvironmentProblem` and leaves nothing behind."""
+    glossary = result.glossary
+    tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
+    try:
+        with _collecting_young_objects_less():
+            sanitizer = sanitize.SanitizeAsBuilt()
+            with timings.stage("mkdocs"):
+                mkdocs_build(project, tmp, progress=progress, jobs=workers,
+                             site_url=glossary.site.url if glossary.site else None,
+                             prerendered=result.html_bodies, plugins={"glossary-sanitize": sanitizer})
+            with worker_count(workers), sanitize.already_sanitized(sanitizer.finish()):
+                for step in POST_BUILD_STEPS:
+                    with timings.stage(f"post-build:{step.name}"):
+                        if isinstance(step, PreparedStep):
+                            step.run(glossary, tmp, prepared.get(step.name))
+                        else:
+                            step.run(glossary, tmp)
+                if offline:
+                    progress("building the offline copy")
+                    with timings.stage("offline copy"):
+                        write_offline_zip(project.root, glossary, tmp / OFFLINE_ZIP, POST_BUILD_STEPS)
+        (tmp / SITE_MARKER).write_text(marker_text(digest), encoding="utf-8")
+        _swap_in(tmp, site)
+    except OSError as exc:
+        raise EnvironmentProblem(f"cannot write the site: {exc.strerror or exc} ({exc.filename or tmp})") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def _collecting_young_objects_less() -> Iterator[None]:
     """For the MkDocs build: what the generator built lives until the build ends, so it is frozen (the
@@ -256,41 +288,18 @@ def _build_locked(project: Project, progress: Callable[[str], None], jobs: int |
     if up_to_date:
         progress("the site is up to date: nothing it is built from has changed (--force rebuilds it)")
         return GenerateResult(glossary, WriteStats(), timings, up_to_date=True)
-    result = generate(project, timings, jobs=workers, glossary=glossary)
-    with timings.stage("digest"):
-        digest = inputs_digest(project, epoch, options=options)
-    tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
-    if not markdown_only:
-        with timings.stage("render html"):
-            assert result.links is not None
-            result.html_bodies = render_html_bodies(glossary, result.links, result.pages, result.history, workers)
-    progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
     # MkDocs (footer, sitemap) and the exports (CSL's accessed date) read the build's date from
-    # SOURCE_DATE_EPOCH only: set for this build and restored after it (build_timestamp).
-    with _signals_as_interrupts(), build_timestamp(epoch), _collecting_young_objects_less():
-        try:
-            with prepared_in_background(POST_BUILD_STEPS, glossary, workers) as prepared:
-                sanitizer = sanitize.SanitizeAsBuilt()
-                with timings.stage("mkdocs"):
-                    mkdocs_build(project, tmp, progress=progress, jobs=workers,
-                                 site_url=glossary.site.url if glossary.site else None,
-                                 prerendered=result.html_bodies, plugins={"glossary-sanitize": sanitizer})
-                sanitized = sanitizer.finish()
-                with worker_count(workers), sanitize.already_sanitized(sanitized):
-                    for step in POST_BUILD_STEPS:
-                        with timings.stage(f"post-build:{step.name}"):
-                            if isinstance(step, PreparedStep):
-                                step.run(glossary, tmp, prepared.get(step.name))
-                            else:
-                                step.run(glossary, tmp)
-                    if offline:
-                        progress("building the offline copy")
-                        with timings.stage("offline copy"):
-                            write_offline_zip(root, glossary, tmp / OFFLINE_ZIP, POST_BUILD_STEPS)
-            (tmp / SITE_MARKER).write_text(marker_text(digest), encoding="utf-8")
-            _swap_in(tmp, site)
-        except OSError as exc:
-            raise EnvironmentProblem(f"cannot write the site: {exc.strerror or exc} ({exc.filename or tmp})") from None
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+    # SOURCE_DATE_EPOCH only: set for this build and restored after it (build_timestamp). The exports
+    # are computed in a worker from here on, on the core that linking and writing leave idle.
+    with (_signals_as_interrupts(), build_timestamp(epoch),
+          prepared_in_background(POST_BUILD_STEPS, glossary, workers) as prepared):
+        result = generate(project, timings, jobs=workers, glossary=glossary)
+        with timings.stage("digest"):
+            digest = inputs_digest(project, epoch, options=options)
+        if not markdown_only:
+            with timings.stage("render html"):
+                assert result.links is not None
+                result.html_bodies = render_html_bodies(glossary, result.links, result.pages, result.history, workers)
+        progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
+        _build_into(project, site, digest, result, prepared, progress, workers, offline, timings)
     return result
