@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import markdown
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.stages.link import word_forms
+from generator.stages.page_html import trie_pattern
 from generator.stages.pictures import comparison_svg, ladder_svg, timeline_svg
 from generator.stages.render import escape_attr, escape_cell, escape_plain, front_matter
 from generator.stages.validate import Glossary, load_glossary
@@ -155,3 +159,16 @@ def test_no_scale_no_ladder_and_no_versions_no_timeline(glossary: Glossary) -> N
 def test_plain_at_the_start_of_a_line_is_no_list(value: str) -> None:
     html = markdown.markdown(escape_plain(value), extensions=SITE_EXTENSIONS)
     assert html == f"<p>{value}</p>"
+
+
+_PIECES = st.text(alphabet="AB-&C1 x", min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.sets(_PIECES.filter(lambda w: w.strip() == w and w.strip()), min_size=1, max_size=8),
+       text=st.text(alphabet="AB-&C1 x", max_size=60))
+def test_the_abbreviation_trie_matches_what_the_longest_first_list_matches(words: set[str], text: str) -> None:
+    """The trie finds the same abbreviations, at the same places, as the abbr extension's longest-first list."""
+    plain = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
+    trie = re.compile(r"\b" + trie_pattern(words) + r"\b")
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]

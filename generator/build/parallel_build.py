@@ -57,7 +57,7 @@ def _build_pages(indexes: list[int]) -> list[_Built]:
     # MkDocs is imported here: the plugin module is loaded before a build needs MkDocs.
     from mkdocs.commands.build import _build_page
 
-    config, nav, env, pages, index = (_JOB[k] for k in ("config", "nav", "env", "pages", "index"))
+    config, nav, env, pages, documents, index = (_JOB[k] for k in ("config", "nav", "env", "pages", "documents", "index"))
     logger = logging.getLogger("mkdocs")
     collect = Collect()
     logger.handlers, logger.propagate = [collect], False
@@ -66,7 +66,7 @@ def _build_pages(indexes: list[int]) -> list[_Built]:
     for i in indexes:
         collect.records = []
         before = len(index.entries) if index is not None else 0
-        _build_page(pages[i], config, pages, nav, env)
+        _build_page(pages[i], config, documents, nav, env)
         entries = []
         if index is not None:
             entries = index.entries[before:]
@@ -105,11 +105,12 @@ class ParallelBuild:
 
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
         """Build every page in the workers; MkDocs' loop then replays what each left and writes nothing."""
-        pages = [file.page for file in files.documentation_pages() if file.page is not None]
+        documents = files.documentation_pages()  # what MkDocs' own loop hands each page's template
+        pages = [file.page for file in documents if file.page is not None]
         if self.jobs < 2 or len(pages) < parallel_pages.MIN_PAGES:
             return env
         chunks = [list(range(k, min(k + CHUNK, len(pages)))) for k in range(0, len(pages), CHUNK)]
-        _JOB.update(config=config, nav=self.nav, env=env, pages=pages, index=_search_index(config))
+        _JOB.update(config=config, nav=self.nav, env=env, pages=pages, documents=documents, index=_search_index(config))
         built: list[_Built] = []
         try:
             # An executor, not a Pool: a worker that dies (killed, out of memory) fails the build instead of hanging it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..findings import Finding, GlossaryError
+from ..heap import fewer_collections
 from ..project import Project
 from .rules import run_rules
 from .validate import Glossary, load_glossary
@@ -20,6 +21,7 @@ def checked_glossary(root: Project | Path) -> Glossary:
 
 def check(root: Project | Path) -> tuple[Glossary, list[Finding]]:
     """Load, validate and run every consistency rule; returns all findings, sorted."""
-    glossary, findings = load_glossary(root)
-    findings.extend(run_rules(glossary))
+    with fewer_collections():
+        glossary, findings = load_glossary(root)
+        findings.extend(run_rules(glossary))
     return glossary, sorted(set(findings))
