@@ -236,8 +236,9 @@ def build_site(root: Project | Path, progress: Callable[[str], None] = lambda _:
     """Generate, then build the site atomically: the previous site stays until the new one is complete.
 
     When the site was built from exactly the same inputs (:mod:`.fingerprint`) and ``force`` is
-    false, the data is checked and nothing else is done: unchanged inputs generate the same pages. ``jobs`` worker processes (default: the
-    number of cores) share the steps that parallelize; the output is the same for any number.
+    false, the data is checked and nothing else is done: unchanged inputs generate the same pages.
+    ``jobs`` worker processes (default: the number of cores) share the steps that parallelize; the
+    output is the same for any number.
     Term pages reach MkDocs as the generator's HTML (:mod:`.prerendered`) unless ``markdown_only``,
     which has MkDocs convert every page's Markdown, as other engines do (same text, anchors and links).
     The result's timings include the MkDocs and post-build stages. A ``release`` build refuses a
