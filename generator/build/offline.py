@@ -1,12 +1,13 @@
 """The offline copy: the whole site as a zip that works from ``file://``, search included.
 
-Contract of :func:`write_offline_zip`: the same Markdown is built a second time with
-Material's ``offline`` plugin (plain ``.html`` URLs instead of directory URLs, the search index
-inlined as a script) and the vendored iframe-worker shim (``vendor/iframe-worker``) in place of
-the CDN copy the plugin would load, so the copy loads nothing from other hosts; the post-build
-steps run on it too (sanitizer, exports). The zip holds one folder, ``<name>/``, whose
-``index.html`` a reader opens; entries are sorted and dated from SOURCE_DATE_EPOCH, so the same
-site gives the same bytes. mkdocs.yml is not changed: the offline settings are passed to MkDocs here.
+Contract of :func:`write_offline_zip`: the same pages are built a second time with Material's
+``offline`` plugin (plain ``.html`` URLs instead of directory URLs, the search index inlined as a
+script) and the vendored iframe-worker shim (``vendor/iframe-worker``) in place of the CDN copy the
+plugin would load, so the copy loads nothing from other hosts; the post-build steps run on it too
+(sanitizer, exports), with the site build's workers, HTML pages and export data. The zip holds one
+folder, ``<name>/``, whose ``index.html`` a reader opens; entries are sorted and dated from
+SOURCE_DATE_EPOCH, so the same site gives the same bytes. mkdocs.yml is not changed: the offline
+settings are passed to MkDocs here.
 """
 
 from __future__ import annotations
@@ -16,16 +17,18 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..project import MKDOCS_YML
+from ..stages.page_html import HtmlBody
 from ..stages.validate import Glossary
+from . import sanitize
 from .mkdocs import mkdocs_build
-from .steps import PostBuildStep
+from .steps import PostBuildStep, PreparedStep
 
 OFFLINE_ZIP = "glossary-offline.zip"
 OFFLINE_FOLDER = "glossary"
@@ -69,15 +72,25 @@ def zip_folder(folder: Path, out: Path, prefix: str) -> None:
     os.replace(tmp, out)
 
 
-def write_offline_zip(root: Path, glossary: Glossary, out: Path, steps: Iterable[PostBuildStep]) -> Path:
-    """Build the offline copy of ``root`` and write it as the zip ``out`` (see the module's contract)."""
+def write_offline_zip(root: Path, glossary: Glossary, out: Path, steps: Iterable[PostBuildStep], jobs: int = 1,
+                      prerendered: Mapping[str, HtmlBody] | None = None,
+                      prepared: Mapping[str, Callable[[], Any]] | None = None) -> Path:
+    """Build the offline copy of ``root`` and write it as the zip ``out`` (see the module's contract). ``jobs``,
+    ``prerendered`` and ``prepared`` are the site build's: its workers, its pages rendered as HTML and the
+    results of its prepared post-build steps, so the copy costs a second MkDocs build and nothing more."""
     with tempfile.TemporaryDirectory(prefix="glossary-offline-") as tmp:
         site = Path(tmp) / OFFLINE_FOLDER
+        sanitizer = sanitize.SanitizeAsBuilt()
         mkdocs_build(root, site, site_url=glossary.site.url if glossary.site else None,
-                     overrides=offline_overrides(root))
+                     overrides=offline_overrides(root), jobs=jobs, prerendered=prerendered,
+                     plugins={"glossary-sanitize": sanitizer})
         (site / SHIM_PATH).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(SHIM, site / SHIM_PATH)
-        for step in steps:
-            step.run(glossary, site)
+        with sanitize.already_sanitized(sanitizer.finish()):
+            for step in steps:
+                if isinstance(step, PreparedStep):
+                    step.run(glossary, site, (prepared or {}).get(step.name))
+                else:
+                    step.run(glossary, site)
         zip_folder(site, out, OFFLINE_FOLDER)
     return out

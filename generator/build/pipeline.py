@@ -35,7 +35,7 @@ from .fingerprint import inputs_digest, marker_text, recorded_digest, source_dat
 from .history import history
 from .mkdocs import build_timestamp, mkdocs_build
 from .offline import OFFLINE_ZIP, write_offline_zip
-from .steps import PostBuildStep, PreparedStep, prepared_in_background, worker_count
+from .steps import PostBuildStep, PreparedStep, prepared_in_background, prepared_once, worker_count
 
 POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (sanitize.STEP, export.STEP, redirects.STEP)
 """What runs on a freshly built site before it is swapped in, in this order."""
@@ -190,6 +190,7 @@ def _build_into(project: Project, site: Path, digest: str, result: GenerateResul
     marker records ``digest``); a failure to write is an :class:`EnvironmentProblem` and leaves nothing behind."""
     glossary = result.glossary
     tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
+    prepared = prepared_once(POST_BUILD_STEPS, glossary, prepared)
     try:
         with frozen():  # what the generator built lives to the end of the build
             sanitizer = sanitize.SanitizeAsBuilt()
@@ -207,7 +208,8 @@ def _build_into(project: Project, site: Path, digest: str, result: GenerateResul
                 if offline:
                     progress("building the offline copy")
                     with timings.stage("offline copy"):
-                        write_offline_zip(project.root, glossary, tmp / OFFLINE_ZIP, POST_BUILD_STEPS)
+                        write_offline_zip(project.root, glossary, tmp / OFFLINE_ZIP, POST_BUILD_STEPS, jobs=workers,
+                                          prerendered=result.html_bodies, prepared=prepared)
         (tmp / SITE_MARKER).write_text(marker_text(digest), encoding="utf-8")
         _swap_in(tmp, site)
     except OSError as exc:

@@ -8,7 +8,8 @@ in order, as imported objects.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +106,14 @@ def prepared_in_background(steps: Iterable[object], glossary: Any, jobs: int) ->
     finally:
         for stop in stops:
             stop()
+
+
+def prepared_once(steps: Iterable[object], glossary: Any, waits: Mapping[str, Callable[[], Any]]) -> dict[str, Callable[[], Any]]:
+    """For each :class:`PreparedStep` of ``steps``, a function that gives its prepared value, computed once: the
+    worker's result (``waits``, from :func:`prepared_in_background`) or, without a worker, ``prepare(glossary)``.
+    The site and its offline copy write the same prepared value."""
+    return {step.name: functools.cache(waits.get(step.name) or functools.partial(step.prepare, glossary))
+            for step in steps if isinstance(step, PreparedStep)}
 
 
 WORKERS: ContextVar[int] = ContextVar("WORKERS", default=1)
