@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,18 @@ def test_the_digest_follows_every_input(project: Path, monkeypatch: pytest.Monke
     assert changed != base
     (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert inputs_digest(project) != changed
+
+
+def test_a_new_commit_changes_the_digest_even_with_a_fixed_build_date(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The What changed page is read from the history: a commit with the same files and date is still an input."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    git = ["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "first"], check=True)
+    first = inputs_digest(project, "1700000000")
+    subprocess.run([*git, "commit", "-q", "--amend", "-m", "first, reworded"], check=True)
+    assert inputs_digest(project, "1700000000") != first
 
 
 def test_a_site_without_a_recorded_digest_is_rebuilt(tmp_path: Path) -> None:

@@ -2,10 +2,12 @@
 
 The digest covers every file under ``data/`` and ``content/`` (the generated pages included),
 ``mkdocs.yml``, the generator's own code, templates and theme, the versions of the packages
-that shape the output, the build's date (``SOURCE_DATE_EPOCH`` or the last commit's) and the
-environment variables the build reads (:data:`ENVIRONMENT`). A built site records it
-in its marker file; ``python -m generator build`` skips MkDocs and the post-build steps when the
-new digest equals the recorded one (``--force`` rebuilds anyway).
+that shape the output, the build's date (``SOURCE_DATE_EPOCH`` or the last commit's), the
+commit checked out (the What changed page and the feed are read from the history) and the
+environment variables the build reads (:data:`ENVIRONMENT`). A built site records it in its marker
+file; ``python -m generator build`` checks the data and does nothing else when the digest of the
+inputs equals the recorded one (``--force`` rebuilds anyway). It is compared before any page is
+generated: the generated pages are a function of the other inputs.
 """
 
 from __future__ import annotations
@@ -59,6 +61,16 @@ def source_date_epoch(root: Path) -> str:
     return out if out.isdigit() else "0"
 
 
+def head_commit(root: Path) -> str:
+    """The commit checked out in ``root``'s repository, or "" outside one."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "-q", "--verify", "HEAD"],
+                             capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    return out
+
+
 def inputs_digest(project: Project | Path, epoch: str | None = None, options: tuple[str, ...] = ()) -> str:
     """The digest of everything a build of ``project`` reads (see the module's docstring), the
     build's timestamp (``epoch``, default :func:`source_date_epoch`) and the build ``options`` that
@@ -77,7 +89,7 @@ def inputs_digest(project: Project | Path, epoch: str | None = None, options: tu
         digest.update(data)
     for package in OUTPUT_PACKAGES:
         digest.update(f"{package}=={_version(package)}\0".encode())
-    digest.update(f"SOURCE_DATE_EPOCH={epoch}\0".encode())
+    digest.update(f"SOURCE_DATE_EPOCH={epoch}\0HEAD={head_commit(root)}\0".encode())
     for variable in ENVIRONMENT:
         digest.update(f"{variable}={os.environ.get(variable, '')}\0".encode())
     return digest.hexdigest()
