@@ -23,9 +23,9 @@ from ..model.records import ELEMENT_TITLES, Citation, Mapping
 from ..project import (
     ABBREVIATIONS_FILE,
     ABBREVIATIONS_INCLUDE,
-    MARK_HEAD_BYTES,
     MKDOCS_YML,
     carries_generated_mark,
+    is_generated,
     mkdocs_config,
     read_manifest,
 )
@@ -717,10 +717,11 @@ class _ContentPage:
     shown: str
     """Its path as findings print it."""
     text: str
+    """Its text; empty for a generated page, which no rule reads."""
     marked: bool
     """Whether it carries the generated mark on its first line."""
-    listed: bool
-    """Whether the manifest lists it (listed and marked: generated, see :func:`is_generated`)."""
+    generated: bool
+    """Whether it is generated (:func:`is_generated`: listed in the manifest and marked)."""
 
 
 def _content_pages(g: Glossary) -> list[_ContentPage]:
@@ -735,21 +736,13 @@ def _content_pages(g: Glossary) -> list[_ContentPage]:
             rel = entry.relative_to(content).as_posix()
             if not (rel.endswith(".md") and urls.is_page(rel)) or not stat.S_ISREG(_lmode(entry)):
                 continue
-            listed = rel in manifest
-            text = _read(entry, MARK_HEAD_BYTES if listed else None)
-            if listed and carries_generated_mark(text):  # generated: no rule reads further
+            if is_generated(content, rel, manifest):
                 pages.append(_ContentPage(rel, f"{shown}/{rel}", "", True, True))
                 continue
-            text = _read(entry) if listed else text
-            pages.append(_ContentPage(rel, f"{shown}/{rel}", text, carries_generated_mark(text), listed))
+            text = entry.read_text(encoding="utf-8", errors="replace")
+            pages.append(_ContentPage(rel, f"{shown}/{rel}", text, carries_generated_mark(text), False))
         g.derived["content pages"] = sorted(pages, key=lambda p: p.rel)
     return g.derived["content pages"]
-
-
-def _read(path: Path, limit: int | None = None) -> str:
-    """The text of ``path`` (its first ``limit`` bytes when given); undecodable bytes replaced."""
-    with path.open("rb") as handle:
-        return handle.read(-1 if limit is None else limit).decode("utf-8", errors="replace")
 
 
 def _lmode(path: Path) -> int:
@@ -802,7 +795,7 @@ def snippets_name_files_in_includes(g: Glossary) -> Iterator[Finding]:
     once symbolic links are resolved (the build would fail on a missing one, or read a file from elsewhere)."""
     includes = (g.project.content_dir / "includes").resolve()
     for page in _content_pages(g):
-        if page.listed and page.marked:
+        if page.generated:
             continue
         in_block = False
         for number, line in enumerate(page.text.split("\n"), 1):
