@@ -28,7 +28,7 @@ from ..stages.page_html import HtmlBody
 from ..stages.validate import Glossary
 from . import sanitize
 from .mkdocs import mkdocs_build
-from .steps import PostBuildStep, PreparedStep
+from .steps import PostBuildStep, run_step
 
 OFFLINE_ZIP = "glossary-offline.zip"
 OFFLINE_FOLDER = "glossary"
@@ -88,9 +88,6 @@ def write_offline_zip(root: Path, glossary: Glossary, out: Path, steps: Iterable
         shutil.copyfile(SHIM, site / SHIM_PATH)
         with sanitize.already_sanitized(sanitizer.finish()):
             for step in steps:
-                if isinstance(step, PreparedStep):
-                    step.run(glossary, site, (prepared or {}).get(step.name))
-                else:
-                    step.run(glossary, site)
+                run_step(step, glossary, site, prepared or {})
         zip_folder(site, out, OFFLINE_FOLDER)
     return out

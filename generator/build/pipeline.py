@@ -35,7 +35,7 @@ from .fingerprint import inputs_digest, marker_text, recorded_digest, source_dat
 from .history import history
 from .mkdocs import build_timestamp, mkdocs_build
 from .offline import OFFLINE_ZIP, write_offline_zip
-from .steps import PostBuildStep, PreparedStep, prepared_in_background, prepared_once, worker_count
+from .steps import PostBuildStep, prepared_in_background, prepared_once, run_step, worker_count
 
 POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (sanitize.STEP, export.STEP, redirects.STEP)
 """What runs on a freshly built site before it is swapped in, in this order."""
@@ -201,10 +201,7 @@ def _build_into(project: Project, site: Path, digest: str, result: GenerateResul
             with worker_count(workers), sanitize.already_sanitized(sanitizer.finish()):
                 for step in POST_BUILD_STEPS:
                     with timings.stage(f"post-build:{step.name}"):
-                        if isinstance(step, PreparedStep):
-                            step.run(glossary, tmp, prepared.get(step.name))
-                        else:
-                            step.run(glossary, tmp)
+                        run_step(step, glossary, tmp, prepared)
                 if offline:
                     progress("building the offline copy")
                     with timings.stage("offline copy"):

@@ -116,6 +116,14 @@ def prepared_once(steps: Iterable[object], glossary: Any, waits: Mapping[str, Ca
             for step in steps if isinstance(step, PreparedStep)}
 
 
+def run_step(step: PostBuildStep, glossary: Any, site: Path, prepared: Mapping[str, Callable[[], Any]]) -> object:
+    """Run ``step`` over ``site``; a :class:`PreparedStep` writes the value ``prepared`` gives it (see
+    :func:`prepared_once`)."""
+    if isinstance(step, PreparedStep):
+        return step.run(glossary, site, prepared.get(step.name))
+    return step.run(glossary, site)
+
+
 WORKERS: ContextVar[int] = ContextVar("WORKERS", default=1)
 """How many worker processes a step may use (``build --jobs``); the output must not depend on it."""
 
