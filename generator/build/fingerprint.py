@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 from importlib import metadata
 from pathlib import Path
 
 from ..project import Project
+from .history import git_output
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 """The generator package: its code, templates and theme are inputs of every build."""
@@ -53,22 +53,13 @@ def source_date_epoch(root: Path) -> str:
     last commit's time, else 0. Read here, passed on explicitly (never written to the environment)."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return os.environ["SOURCE_DATE_EPOCH"]
-    try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
-                             capture_output=True, text=True, timeout=10, check=False).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        out = ""
+    out = (git_output(root, "log", "-1", "--format=%ct") or "").strip()
     return out if out.isdigit() else "0"
 
 
 def head_commit(root: Path) -> str:
     """The commit checked out in ``root``'s repository, or "" outside one."""
-    try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "-q", "--verify", "HEAD"],
-                             capture_output=True, text=True, timeout=10, check=False).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        out = ""
-    return out
+    return (git_output(root, "rev-parse", "-q", "--verify", "HEAD") or "").strip()
 
 
 def inputs_digest(project: Project | Path, epoch: str | None = None, options: tuple[str, ...] = ()) -> str:

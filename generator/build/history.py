@@ -119,7 +119,8 @@ def _merge(first: TermChange, later: TermChange) -> TermChange | None:
     return later
 
 
-def _git(root: Path, *args: str) -> str | None:
+def git_output(root: Path, *args: str) -> str | None:
+    """What ``git -C root ARGS`` prints, or None when git fails or cannot run."""
     try:
         run = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60, check=False)
     except (OSError, subprocess.SubprocessError):
@@ -129,9 +130,9 @@ def _git(root: Path, *args: str) -> str | None:
 
 def data_commits(root: Path) -> list[tuple[str, dt.date]] | None:
     """Commits that touched ``data/``, oldest first, with their UTC dates; None on a shallow clone or outside git."""
-    if (_git(root, "rev-parse", "--is-shallow-repository") or "").strip() != "false":
+    if (git_output(root, "rev-parse", "--is-shallow-repository") or "").strip() != "false":
         return None
-    log = _git(root, "log", "--reverse", "--format=%H %ct", "--", "data")
+    log = git_output(root, "log", "--reverse", "--format=%H %ct", "--", "data")
     if log is None:
         return None
     commits = []
