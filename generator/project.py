@@ -6,7 +6,10 @@ writes comes from a :class:`Project`, made once from the project's root.
 
 from __future__ import annotations
 
+import functools
 import os
+import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -182,15 +185,18 @@ def site_dir_of(root: Path) -> Path:
     return project.site_dir
 
 
-def safe_manifest_entry(content: Path, line: str) -> bool:
+def safe_manifest_entry(content: Path, line: str, folder_inside: Callable[[str], bool] | None = None) -> bool:
     """A manifest line may name only a file below ``content``: relative, no ``..``, no backslash, and
-    still below ``content`` once symbolic links are resolved."""
+    still below ``content`` once symbolic links are resolved. ``folder_inside(folder)`` (relative to
+    ``content``) may answer for the line's folder, resolved once for all the lines in it."""
     if not line or "\\" in line or line.startswith("/") or "\x00" in line:
         return False
     if any(part in ("..", ".") for part in PurePosixPath(line).parts):
         return False
     try:
-        return (content / line).resolve().is_relative_to(content.resolve())
+        if folder_inside is None or (content / line).is_symlink():
+            return (content / line).resolve().is_relative_to(content.resolve())
+        return folder_inside(posixpath.dirname(line))
     except (OSError, ValueError, RuntimeError):
         return False
 
@@ -204,7 +210,13 @@ def read_manifest(content: Path) -> set[str]:
         text = file.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return set()
-    return {line for line in text.splitlines() if not line.startswith("#") and safe_manifest_entry(content, line)}
+    root = content.resolve()
+
+    @functools.cache
+    def folder_inside(folder: str) -> bool:
+        return (content / folder).resolve().is_relative_to(root)
+
+    return {line for line in text.splitlines() if not line.startswith("#") and safe_manifest_entry(content, line, folder_inside)}
 
 
 MARK_HEAD_BYTES = 65536

@@ -88,10 +88,14 @@ def explicit_links(text: str) -> list[tuple[str, str | None]]:
 
 def iter_texts(g: Glossary) -> Iterator[tuple[Record[Any], tuple[Any, ...], str]]:
     """Every Markdown text field of the terms, frameworks and crosswalk, with its record and location."""
-    records = [*g.term_records, *g.framework_records, *([g.crosswalk_record] if g.crosswalk_record else [])]
-    for record in records:
+    for record in _linked_records(g):
         for loc, text in markdown_fields(record.model):
             yield record, loc, text
+
+
+def _linked_records(g: Glossary) -> list[Record[Any]]:
+    """The records whose texts are linked: terms, frameworks and the crosswalk (each a file of its own)."""
+    return [*g.term_records, *g.framework_records, *([g.crosswalk_record] if g.crosswalk_record else [])]
 
 
 def word_forms(name: str) -> set[str]:
@@ -305,6 +309,12 @@ class Links:
     texts: dict[tuple[str, tuple[Any, ...]], str] = field(default_factory=dict)
     referenced_by: dict[str, list[Backlink]] = field(default_factory=dict)
     discussed_in: dict[str, list[Place]] = field(default_factory=dict)
+    targets: dict[tuple[str, tuple[Any, ...]], tuple[Backlink, frozenset[str]]] = field(default_factory=dict)
+    """For each text: the entry it belongs to and the terms it links to (what ``referenced_by`` is built from)."""
+
+    def texts_of(self, path: str) -> dict[tuple[Any, ...], str]:
+        """The linked texts of the file at ``path`` (as findings show it), by location."""
+        return {loc: text for (file, loc), text in self.texts.items() if file == path}
 
     def text(self, record: Record[Any], *loc: Any) -> str:
         """The linked Markdown of the field ``loc`` of ``record``; raises :class:`FieldPathError` when
@@ -318,23 +328,55 @@ def link_glossary(g: Glossary, linker: Linker | None = None) -> Links:
     """Link every text field once (each field is its own section) and build the backlink indexes."""
     linker = linker or Linker(g.terms.values(), term_url)
     links = Links()
-    referrers: dict[str, set[Backlink]] = {}
     for record, loc, text in iter_texts(g):
-        model = record.model
-        own = model.id if isinstance(model, Term) else None
-        result = linker.link(text, set(), own=own)
-        links.texts[(record.doc.path, record.base + loc)] = result.text
-        source = _backlink(model)
-        for target in result.targets:
-            if target != own:
-                referrers.setdefault(target, set()).add(source)
+        _link_text(links, linker, record, loc, text)
+    _index_backlinks(links, g)
+    return links
+
+
+def relink(old: Links, g: Glossary, linker: Linker, records: set[tuple[str, tuple[Any, ...]]]) -> Links:
+    """The links of ``g`` from ``old``, relinking only the texts of ``records`` (keys ``(doc.path, base)``): the
+    same result as :func:`link_glossary` when ``linker`` reads the same terms (:func:`linker_key`) and no other
+    record's texts changed."""
+    links = Links(texts=dict(old.texts), targets=dict(old.targets))
+    for key in [k for k in links.texts if (k[0], ()) in records]:  # linked records have an empty base
+        del links.texts[key], links.targets[key]
+    for record in _linked_records(g):
+        if (record.doc.path, record.base) in records:
+            for loc, text in markdown_fields(record.model):
+                _link_text(links, linker, record, loc, text)
+    _index_backlinks(links, g)
+    return links
+
+
+def linker_key(terms: Iterable[Term]) -> tuple[Any, ...]:
+    """Everything :class:`Linker` reads of the terms: two glossaries with the same key link every text alike."""
+    return tuple((t.id, t.title, tuple(t.aliases), t.abbreviation, t.category) for t in sorted(terms, key=lambda t: t.id))
+
+
+def _link_text(links: Links, linker: Linker, record: Record[Any], loc: tuple[Any, ...], text: str) -> None:
+    """Link one text field of ``record`` into ``links`` (each field is its own section)."""
+    model = record.model
+    own = model.id if isinstance(model, Term) else None
+    result = linker.link(text, set(), own=own)
+    key = (record.doc.path, record.base + loc)
+    links.texts[key] = result.text
+    links.targets[key] = (_backlink(model), frozenset(t for t in result.targets if t != own))
+
+
+def _index_backlinks(links: Links, g: Glossary) -> None:
+    """``referenced_by`` from the texts' targets, and ``discussed_in`` from the chapters."""
+    referrers: dict[str, set[Backlink]] = {}
+    for source, targets in links.targets.values():
+        for target in targets:
+            referrers.setdefault(target, set()).add(source)
     links.referenced_by = {tid: sorted(sources) for tid, sources in sorted(referrers.items())}
+    links.discussed_in = {}
     for chapter in g.chapters:
         for section in chapter.sections:
             for role, tids in ((Role.INTRODUCES, section.introduces), (Role.DISCUSSES, section.discusses)):
                 for tid in tids:
                     links.discussed_in.setdefault(tid, []).append(Place(chapter, section, role))
-    return links
 
 
 def _backlink(model: Term | Framework | Crosswalk) -> Backlink:

@@ -7,6 +7,8 @@ finding. :func:`check` adds the consistency rules of :mod:`generator.rules`.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -20,6 +22,7 @@ from .address import apply_overrides
 from .load import Document, Loc, load_file
 
 T = TypeVar("T", bound=Strict)
+R = TypeVar("R")
 
 
 
@@ -195,13 +198,61 @@ def _load(root: Path, relative: str, findings: list[Finding], required: bool) ->
     return doc
 
 
+@dataclass
+class LoadCache:
+    """What loading each data file gave, kept by path with the file's status (times, size, inode, mode): the
+    preview reloads only the files an edit touched. Any change to a file's status reloads it."""
+
+    entries: dict[tuple[str, Path], tuple[tuple[int, ...], Any]] = field(default_factory=dict)
+
+    def get(self, what: str, file: Path, load: Callable[[], R]) -> R:
+        """``load()``, or what it gave last time for ``what`` of this ``file`` if the file has not changed since."""
+        try:
+            st = os.stat(file, follow_symlinks=False)
+        except OSError:
+            return load()
+        status = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)
+        hit = self.entries.get((what, file))
+        if hit is not None and hit[0] == status:
+            return hit[1]  # type: ignore[no-any-return]
+        value = load()
+        self.entries[(what, file)] = (status, value)
+        return value
+
+
+def _load_cached(cache: LoadCache, root: Path, relative: str, findings: list[Finding], required: bool) -> Document | None:
+    """:func:`_load` through ``cache`` (the findings of a file come back with it)."""
+    problems: list[Finding] = []
+    doc = cache.get("document", root / relative, lambda: (_load(root, relative, problems, required), problems))
+    findings.extend(doc[1])
+    return doc[0]
+
+
+def _validated(cache: LoadCache, model: type[T], file: Path, doc: Document, findings: list[Finding]) -> T | None:
+    """:func:`_validate` of the whole document of ``file`` through ``cache``."""
+    problems: list[Finding] = []
+    value = cache.get("model", file, lambda: (_validate(model, doc, doc.data, (), problems), problems))
+    findings.extend(value[1])
+    return value[0]
+
+
+def _record_of(root: Path, file: Path, model: type[T]) -> tuple[Record[T] | None, list[Finding]]:
+    """The record of a term or framework file, with the file's findings."""
+    doc, problems = load_file(file, _display(root, file), root)
+    if doc is None:
+        return None, problems
+    value = _validate(model, doc, doc.data, (), problems)
+    return (Record(value, doc) if value is not None else None), problems
+
+
 def _stray_files(project: Project) -> list[Finding]:
     """Files under data/ that the layout does not read (a typo'd extension, a misplaced file)."""
     known = {LAYOUT[k] for k in ("site", "references", "chapters", "crosswalk")}
     findings = []
     root, data = project.root, project.data_dir
-    for file in sorted(data.rglob("*")):
-        rel = _display(root, file)
+    prefix = f"{root}{os.sep}"
+    for file in sorted(data.rglob("*"), key=str):  # by string: comparing paths part by part is slow
+        rel = str(file).removeprefix(prefix).replace(os.sep, "/")
         if rel.startswith(SCHEMA_DIR + "/") or rel in known or file.name.startswith("."):
             continue
         if file.is_dir() and not file.is_symlink() and file.suffix != ".yaml":
@@ -213,9 +264,11 @@ def _stray_files(project: Project) -> list[Finding]:
     return findings
 
 
-def load_glossary(project: Project | Path) -> tuple[Glossary, list[Finding]]:
-    """Load and validate every data file under the project's ``data/``; never raises for bad data."""
+def load_glossary(project: Project | Path, cache: LoadCache | None = None) -> tuple[Glossary, list[Finding]]:
+    """Load and validate every data file under the project's ``data/``; never raises for bad data. With a
+    ``cache``, files unchanged since it saw them are not read again (their records are the same objects)."""
     project = Project.at(project)
+    cache = cache or LoadCache()
     root = project.root
     findings: list[Finding] = []
     glossary = Glossary(project)
@@ -224,33 +277,35 @@ def load_glossary(project: Project | Path) -> tuple[Glossary, list[Finding]]:
                                   "run from the project root or pass --root", DATA_LAYOUT)]
     findings.extend(_stray_files(project))
 
-    doc = _load(root, LAYOUT["site"], findings, required=True)
-    if doc and (site := _validate(Site, doc, doc.data, (), findings)):
+    doc = _load_cached(cache, root, LAYOUT["site"], findings, required=True)
+    if doc and (site := _validated(cache, Site, root / LAYOUT["site"], doc, findings)):
         site, problems = apply_overrides(site, doc)
         findings.extend(problems)
         glossary.site, glossary.site_record = site, Record(site, doc)
 
-    doc = _load(root, LAYOUT["references"], findings, required=True)
-    if doc and (refs := _validate(References, doc, doc.data, (), findings)):
-        glossary.reference_records = [Record(r, doc, ("references", i)) for i, r in enumerate(refs.references)]
+    doc = _load_cached(cache, root, LAYOUT["references"], findings, required=True)
+    if doc and (refs := _validated(cache, References, root / LAYOUT["references"], doc, findings)):
+        glossary.reference_records = cache.get("records", root / LAYOUT["references"], lambda: [
+            Record(r, doc, ("references", i)) for i, r in enumerate(refs.references)])
     elif (root / LAYOUT["references"]).exists():
         glossary.unloaded.add(("reference", "*"))
 
-    doc = _load(root, LAYOUT["chapters"], findings, required=False)
-    if doc and (chapters := _validate(Chapters, doc, doc.data, (), findings)):
-        glossary.chapter_records = [Record(c, doc, ("chapters", i)) for i, c in enumerate(chapters.chapters)]
+    doc = _load_cached(cache, root, LAYOUT["chapters"], findings, required=False)
+    if doc and (chapters := _validated(cache, Chapters, root / LAYOUT["chapters"], doc, findings)):
+        glossary.chapter_records = cache.get("records", root / LAYOUT["chapters"], lambda: [
+            Record(c, doc, ("chapters", i)) for i, c in enumerate(chapters.chapters)])
 
-    doc = _load(root, LAYOUT["crosswalk"], findings, required=False)
-    if doc and (crosswalk := _validate(Crosswalk, doc, doc.data, (), findings)):
-        glossary.crosswalk_record = Record(crosswalk, doc)
+    doc = _load_cached(cache, root, LAYOUT["crosswalk"], findings, required=False)
+    if doc and (crosswalk := _validated(cache, Crosswalk, root / LAYOUT["crosswalk"], doc, findings)):
+        glossary.crosswalk_record = cache.get("records", root / LAYOUT["crosswalk"], lambda: Record(crosswalk, doc))
 
     for folder, kind, model, records in (("terms", "term", Term, glossary.term_records),
                                          ("frameworks", "framework", Framework, glossary.framework_records)):
         for file in sorted((project.data_dir / folder).glob("*.yaml")):
-            doc, problems = load_file(file, _display(root, file), root)
+            record, problems = cache.get("record", file, lambda file=file, model=model: _record_of(root, file, model))
             findings.extend(problems)
-            if doc and (record := _validate(model, doc, doc.data, (), findings)):
-                records.append(Record(record, doc))
+            if record:
+                records.append(record)
             else:
                 glossary.unloaded.add((kind, file.stem))
     return glossary, findings
