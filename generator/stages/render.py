@@ -26,6 +26,7 @@ from ..model.records import ELEMENT_TITLES
 from ..project import GENERATED_MARK, LAYOUT
 from ..workers import fork_context, quiet_worker
 from .cite import bibtex_entry
+from .dependencies import Place, Reads, TrackedLinks, TrackingContext, places, shape, tracking
 from .link import EXPLICIT, FieldPathError, Links, Referrer, Role, whole_word_matches
 from .page_html import HtmlBody, finish_html, html_environment
 from .pictures import comparison_svg, ladder_svg, timeline_svg
@@ -291,12 +292,41 @@ def render_pages(g: Glossary, links: Links, history: Any = None, jobs: int = 1) 
     :class:`generator.build.history.History`) adds the What changed page and each term's last change.
     ``jobs`` processes share the pages (the same pages for any number: each is a function of the data)."""
     renderer = _Renderer(g, links, history)
-    paths = [*FIXED_TEMPLATES, *([urls.CHANGES] if history is not None else []),
-             *(urls.term_page(tid) for tid in renderer.ctx["term_records"]),
-             *(urls.framework_page(fid) for fid in renderer.ctx["framework_records"]),
-             *(urls.chapter_page(chapter.id) for chapter in g.chapters)]
-    pages = [*in_processes(renderer.page, paths, jobs), Page(SEARCH_INDEX, search_index_script(g))]
+    pages = [*in_processes(renderer.page, renderer.paths(), jobs), search_index_page(g)]
     return sorted(pages, key=lambda p: p.path)
+
+
+def search_index_page(g: Glossary) -> Page:
+    """The script of the site's own search index (:mod:`.search`)."""
+    return Page(SEARCH_INDEX, search_index_script(g))
+
+
+class TrackedRenderer:
+    """Renders pages one by one, noting what each reads (:mod:`.dependencies`): the preview renders every page
+    once through it, then after an edit only the pages whose reads the edit changed."""
+
+    def __init__(self, g: Glossary, links: Links, history: Any = None, env: jinja2.Environment | None = None,
+                 where: dict[int, Place] | None = None):
+        """``env``: the templates (:func:`environment`), compiled once for many renderers; ``where``: the places
+        of the models of ``g`` (:func:`~.dependencies.places`), when already known."""
+        self.glossary = g
+        self.renderer = _Renderer(g, links, history, tracked=True, env=env)
+        self.places = where if where is not None else places(g)
+        self.shapes = {name: shape(value, self.places) for name, value in self.renderer.ctx.items()}
+        """Each context name's value, as :func:`~.dependencies.shape` compares it."""
+
+    def paths(self) -> list[str]:
+        """Every page's path (the search index's aside: it is a function of all terms, rendered each time)."""
+        return self.renderer.paths()
+
+    def render(self, paths: list[str]) -> dict[str, tuple[Page, Reads]]:
+        """The pages at ``paths`` with their reads, rendered in this process."""
+        out = {}
+        with tracking(self.glossary, self.places) as start:
+            for path in paths:
+                reads = start()
+                out[path] = (self.renderer.page(path), reads)
+        return out
 
 
 def render_html_bodies(g: Glossary, links: Links, pages: list[Page], history: Any = None,
@@ -316,9 +346,14 @@ HTML_TWINS = {urls.GLOSSARY: "az.html.j2"}
 class _Renderer:
     """Renders any generated page by its path, as Markdown and, with ``html``, as HTML where it has a twin."""
 
-    def __init__(self, g: Glossary, links: Links, history: Any = None, html: bool = False):
-        self.env = environment()
+    def __init__(self, g: Glossary, links: Links, history: Any = None, html: bool = False, tracked: bool = False,
+                 env: jinja2.Environment | None = None):
+        self.glossary = g
+        self.env = env or environment()
         self.ctx = _context(g, links, history)
+        if tracked:  # reads are noted (TrackedRenderer)
+            self.env.context_class = TrackingContext
+            self.ctx["links"] = TrackedLinks(links)
         self.chapters = {chapter.id: chapter for chapter in g.chapters}
         self.abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
         self.html_env = html_environment(self.env.loader, {"front_matter": front_matter}, self.env.globals) if html else None  # type: ignore[arg-type]
@@ -329,6 +364,13 @@ class _Renderer:
                 "term_links": {tid: macros.term_link(t) for tid, t in self.ctx["terms"].items()},  # type: ignore[attr-defined]
                 "reference_links": {r.id: macros.reference_link(r) for r in self.ctx["references"].values()},  # type: ignore[attr-defined]
             }
+
+    def paths(self) -> list[str]:
+        """The path of every page but the search index, in a stable order."""
+        return [*FIXED_TEMPLATES, *([urls.CHANGES] if self.ctx["history"] is not None else []),
+                *(urls.term_page(tid) for tid in self.ctx["term_records"]),
+                *(urls.framework_page(fid) for fid in self.ctx["framework_records"]),
+                *(urls.chapter_page(chapter.id) for chapter in self.glossary.chapters)]
 
     def _render(self, name: str, path: str, **values: Any) -> str:
         """Template ``name`` rendered for the page at ``path``; a bad field path is a finding on the template's line."""
