@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -55,6 +56,6 @@ def test_serve_previews_and_reloads_after_a_data_edit(project: Path) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             output, _ = proc.communicate()
-    assert "regenerated: pages written" in output
+    assert re.search(r"rebuilt: rendered \d+ pages again, wrote \d+ in [\d.]+s; built \d+ files again", output), output
     assert "related: unknown term 'safety-levl' (did you mean 'safety-level'?)" in output
     assert "Traceback" not in output

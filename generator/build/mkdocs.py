@@ -65,7 +65,6 @@ def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, d
     project = Project.at(project)
     # MkDocs is imported on first use: `check` and `generate` never load it (it is slow to import).
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     handler = _WarningCollector()
     logger = logging.getLogger("mkdocs")
@@ -79,14 +78,8 @@ def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, d
         build_logger.addHandler(counter)
         build_logger.setLevel(logging.DEBUG)
     try:
-        settings = {**({"site_url": site_url} if site_url else {}), **(overrides or {})}
-        config = load_config(str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict and not dirty, **settings)
-        snippets_from_root(config.mdx_configs, project.root)
-        if prerendered:
-            config.plugins["glossary-prerendered-pages"] = PrerenderedPages(prerendered)  # type: ignore[assignment]
-        config.plugins["glossary-shared-nav"] = SharedNav()  # type: ignore[assignment]
-        for name, plugin in (plugins or {}).items():
-            config.plugins[name] = plugin  # type: ignore[assignment]
+        config = configured(project, site_dir, strict=strict and not dirty, site_url=site_url, overrides=overrides,
+                            prerendered=prerendered, plugins=plugins)
         if jobs > 1 and not dirty:
             config.plugins["glossary-parallel-pages"] = ParallelPages(jobs, prerendered)  # type: ignore[assignment]
             config.plugins["glossary-parallel-build"] = ParallelBuild(jobs)  # type: ignore[assignment]
@@ -104,6 +97,25 @@ def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, d
 
 
 _DOC_FILE = re.compile(r"Doc file '([^']+)' contains (?:a link|an absolute link|a link to) '([^']*)'")
+
+
+def configured(project: Project, site_dir: Path, strict: bool = False, site_url: str | None = None,
+               overrides: Mapping[str, object] | None = None, prerendered: Mapping[str, HtmlBody] | None = None,
+               plugins: Mapping[str, object] | None = None) -> Any:
+    """The project's MkDocs configuration as every build of it runs (the site, the offline copy, the preview):
+    snippets anchored at the project root, the shared navigation, then ``prerendered`` pages and ``plugins``
+    (see :func:`mkdocs_build`)."""
+    from mkdocs.config import load_config
+
+    settings = {**({"site_url": site_url} if site_url else {}), **(overrides or {})}
+    config = load_config(str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict, **settings)
+    snippets_from_root(config.mdx_configs, project.root)
+    if prerendered:
+        config.plugins["glossary-prerendered-pages"] = PrerenderedPages(prerendered)
+    config.plugins["glossary-shared-nav"] = SharedNav()
+    for name, plugin in (plugins or {}).items():
+        config.plugins[name] = plugin
+    return config
 
 
 def snippets_from_root(mdx_configs: dict[str, Any], root: Path) -> None:

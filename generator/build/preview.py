@@ -1,0 +1,180 @@
+"""The preview's builds: after an edit, only the pages it changed are generated and built again.
+
+:meth:`Preview.build` is what ``python -m generator serve`` runs after any change it watches (data/, the
+page templates, content/, mkdocs.yml, the theme):
+
+1. the incremental generator (:mod:`.incremental`) writes the generated pages the edit changed;
+2. when every file that changed under content/ is a page or file the last full MkDocs build knows, and
+   neither mkdocs.yml nor the theme changed, only those are built again, with that build's
+   configuration, navigation and theme (MkDocs' own page builder, as :mod:`.parallel_build` uses it);
+3. anything else (a page added or removed, mkdocs.yml, the theme, an include) runs a full MkDocs build.
+
+Pages are sanitized as the site's are (:class:`~.sanitize.SanitizeAsBuilt`). The consistency rules that the
+incremental generator leaves out run after the pages are built (:meth:`Preview.check`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..findings import Finding, GlossaryError
+from ..project import Project
+from ..stages.render import TEMPLATES
+from .incremental import IncrementalGenerator, Update
+from .mkdocs import configured
+from .sanitize import SanitizeAsBuilt
+
+
+@dataclass
+class PreviewBuild:
+    """What one :meth:`Preview.build` did."""
+
+    update: Update | None = None
+    """The generator's update; None when the data did not load (``findings`` says why; nothing was built)."""
+    findings: list[Finding] = field(default_factory=list)
+    built: list[str] = field(default_factory=list)
+    """The files under content/ built again; every one when ``full``."""
+    full: bool = False
+    """Whether MkDocs built the whole site."""
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        if self.update is None:
+            return "the data has problems; the preview shows the last good pages"
+        how = "built the whole site" if self.full else f"built {len(self.built)} files again"
+        return f"{self.update.summary()}; {how}; {self.seconds:.2f}s in all"
+
+
+class _Capture:
+    """A MkDocs plugin that keeps what a full build set up (navigation, theme, files) for the page rebuilds."""
+
+    def __init__(self) -> None:
+        self.nav: Any = None
+        self.env: Any = None
+        self.files: Any = None
+
+    def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        self.env, self.files = env, files
+        return env
+
+
+@dataclass
+class _Built:
+    """The last full MkDocs build of the preview."""
+
+    config: Any
+    capture: _Capture
+
+
+class Preview:
+    """The preview of one project, built into ``site_dir`` for the address ``serve_url``; with ``full_builds``,
+    MkDocs builds the whole site after every change."""
+
+    def __init__(self, project: Project, site_dir: Path, serve_url: str, full_builds: bool = False):
+        self.project, self.site_dir, self.serve_url = project, site_dir, serve_url
+        self.full_builds = full_builds
+        self.generator = IncrementalGenerator(project)
+        self.built: _Built | None = None
+        self.templates: dict[str, tuple[int, ...]] = {}
+        self.sources: dict[str, tuple[int, ...]] = {}
+        """The status of each file the last MkDocs build read, by path under the project."""
+
+    def build(self) -> PreviewBuild:
+        """Generate and build what changed since the last call (the first builds everything). Bad data is
+        reported in the result's findings and nothing is built: the preview keeps the last good pages. A failed
+        MkDocs build raises (the server reports it and keeps serving)."""
+        started = time.perf_counter()
+        templates = dict(_statuses(TEMPLATES, TEMPLATES))
+        try:
+            update = self.generator.update(full=templates != self.templates)
+        except GlossaryError as exc:
+            return PreviewBuild(findings=exc.findings, seconds=time.perf_counter() - started)
+        self.templates = templates
+        sources = self._sources()
+        changed = sorted(rel for rel in sources.keys() | self.sources.keys() if sources.get(rel) != self.sources.get(rel))
+        result = PreviewBuild(update)
+        if self.built is None or self.full_builds or not self._rebuild(changed):
+            self._build_all()
+            result.full, result.built = True, sorted(sources)
+        else:
+            result.built = changed
+        self.sources = sources
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def check(self) -> list[Finding]:
+        """The consistency rules' findings on the data last built (empty when the last update ran them)."""
+        return [] if self.generator.checked else self.generator.check()
+
+    def _sources(self) -> dict[str, tuple[int, ...]]:
+        """The status of every file a MkDocs build reads: content/, mkdocs.yml and the theme folder."""
+        root = self.project.root
+        theme = root / "generator" / "theme"
+        return {**dict(_statuses(self.project.content_dir, root)), **dict(_statuses(theme, root)),
+                **dict(_statuses(self.project.mkdocs_yml, root))}
+
+    def _build_all(self) -> None:
+        """A full MkDocs build of the preview, kept for the page rebuilds that follow."""
+        from mkdocs.commands.build import build
+
+        self.built = None
+        capture = _Capture()
+        config = configured(self.project, self.site_dir, site_url=self.serve_url,
+                            plugins={"glossary-preview": capture, "glossary-sanitize": SanitizeAsBuilt()})
+        build(config, serve_url=self.serve_url)
+        self.built = _Built(config, capture)
+
+    def _rebuild(self, changed: list[str]) -> bool:
+        """Build again only the files ``changed`` (paths under the project), with the last full build's
+        navigation and theme; False, having built nothing, when one of them is not a page or file that build
+        knows (it needs a full build)."""
+        from mkdocs.commands.build import _build_page, _populate_page
+        from mkdocs.structure.files import InclusionLevel
+
+        assert self.built is not None
+        config, capture = self.built.config, self.built.capture
+        content = self.project.content_dir.relative_to(self.project.root).as_posix() + "/"
+        files = [capture.files.get_file_from_path(rel.removeprefix(content)) if rel.startswith(content) else None
+                 for rel in changed]
+        if any(f is None or f.inclusion.is_excluded() or not (self.project.root / rel).is_file()
+               for f, rel in zip(files, changed, strict=True)):
+            return False
+        pages = [f for f in files if f.is_documentation_page()]
+        for file in files:
+            if not file.is_documentation_page():
+                file.copy_file()
+        for file in pages:
+            _populate_page(file.page, config, capture.files)
+        doc_files = capture.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        for file in pages:
+            _build_page(file.page, config, doc_files, capture.nav, capture.env)
+        return True
+
+
+def _statuses(path: Path, root: Path) -> Iterator[tuple[str, tuple[int, ...]]]:
+    """``(path under root, status)`` of the file ``path`` or of every file below it, links included."""
+    if path.is_file():
+        yield _status(path, root)
+        return
+    for folder, _, names in os.walk(path):
+        for name in names:
+            yield _status(Path(folder, name), root)
+
+
+def _status(file: Path, root: Path) -> tuple[str, tuple[int, ...]]:
+    try:
+        st = os.stat(file, follow_symlinks=False)
+        status: tuple[int, ...] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)
+    except OSError:
+        status = ()
+    return file.relative_to(root).as_posix(), status
+
