@@ -35,3 +35,12 @@ def frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+def settle() -> None:
+    """Collect what is garbage now, then freeze what is alive, so that later collections stop walking it: for a
+    long-lived process (the preview) after it built its big state. Each call first unfreezes what an earlier
+    call froze, so state replaced since then is collected."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

@@ -24,7 +24,8 @@ from generator.findings import GlossaryError
 from generator.project import Project
 from generator.stages.check import checked_glossary
 from generator.stages.link import link_glossary
-from generator.stages.render import render_pages
+from generator.stages.page_html import HtmlBody
+from generator.stages.render import Page, render_html_bodies, render_pages
 from tests.conftest import REPO, edit, make_project
 
 SERVE_URL = "http://127.0.0.1:8000/"
@@ -82,8 +83,15 @@ def _random_edit(root: Path, rng: random.Random, n: int) -> tuple[Path, str]:
 
 def _full_render(root: Path) -> dict[str, str]:
     """Every generated page's text, from a full generation of ``root`` in memory."""
+    return {page.path: page.text for page in _full(root)[0]}
+
+
+def _full(root: Path) -> tuple[list[Page], dict[str, HtmlBody]]:
+    """Every generated page and the HTML bodies of their twins, from a full generation of ``root`` in memory."""
     g = checked_glossary(root)
-    return {page.path: page.text for page in render_pages(g, link_glossary(g), history(g))}
+    links, changes = link_glossary(g), history(g)
+    pages = render_pages(g, links, changes)
+    return pages, render_html_bodies(g, links, pages, changes)
 
 
 def test_random_edits_give_the_pages_of_a_full_generation(tmp_path: Path) -> None:
@@ -103,10 +111,13 @@ def test_random_edits_give_the_pages_of_a_full_generation(tmp_path: Path) -> Non
             file.write_text(before, encoding="utf-8")
             update = generator.update()
         incremental += not update.full
-        expected = _full_render(root)
+        pages, bodies = _full(root)
+        expected = {page.path: page.text for page in pages}
         assert set(generator.pages) == set(expected)
         wrong = [p for p, text in expected.items() if (root / "content" / p).read_text(encoding="utf-8") != text]
         assert not wrong, f"edit {n} to {file.name}: pages differ from a full generation: {wrong[:5]}"
+        wrong = [p for p, body in bodies.items() if generator.html_bodies.get(p) != body]
+        assert generator.html_bodies.keys() == bodies.keys() and not wrong, f"edit {n}: HTML bodies differ: {wrong[:5]}"
     assert incremental >= 20, f"only {incremental} of 40 edits took the incremental path"
 
 

@@ -84,6 +84,7 @@ def test_bench_quick_writes_results(tmp_path: Path) -> None:
         assert row[key] is not None, key
     assert set(row["generator_stages_s"]) >= {"load+validate", "link", "render", "write"}
     assert results["rebuild"]["definition"]["written"] >= 1
+    assert results["rebuild"]["definition"]["incremental"]  # the preview took its incremental path
     assert {t["target"] for t in results["targets"]} and all("pass" in t for t in results["targets"])
     assert any(t["target"].startswith("preview reload") for t in results["targets"])
     assert results["linker"]["terms_100_s"] > 0 and results["linker"]["terms_5000_s"] > 0

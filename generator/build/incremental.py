@@ -31,7 +31,8 @@ from ..heap import fewer_collections
 from ..project import Project, is_generated
 from ..stages.dependencies import Reads, changes, places, records_by_key
 from ..stages.link import Linker, Links, link_glossary, linker_key, relink, term_url
-from ..stages.render import Page, TrackedRenderer, environment, search_index_page
+from ..stages.page_html import HtmlBody
+from ..stages.render import Page, TrackedRenderer, search_index_page
 from ..stages.rules import run_rules
 from ..stages.validate import Glossary, LoadCache, load_glossary
 from ..stages.write import write_pages
@@ -66,8 +67,12 @@ class IncrementalGenerator:
         self.linker: Linker | None = None
         self.linker_key: tuple[Any, ...] = ()
         self.renderer: TrackedRenderer | None = None
-        self.env: jinja2.Environment | None = None
-        """The templates, compiled once per full regeneration (an edited template needs ``update(full=True)``)."""
+        self.envs: tuple[jinja2.Environment, jinja2.Environment] | None = None
+        """The Markdown and HTML templates, compiled once per full regeneration (an edited template needs
+        ``update(full=True)``)."""
+        self.html_bodies: dict[str, HtmlBody] = {}
+        """The HTML bodies of the pages that have an HTML twin (:mod:`generator.build.prerendered`), by path; kept
+        up to date in place, so a MkDocs plugin given this dict sees every update."""
         self.pages: dict[str, Page] = {}
         self.reads: dict[str, Reads] = {}
         self.checked = False
@@ -104,13 +109,14 @@ class IncrementalGenerator:
         self.linker = Linker(glossary.terms.values(), term_url)
         self.linker_key = linker_key(glossary.terms.values())
         links = link_glossary(glossary, self.linker)
-        self.env = environment()
-        renderer = TrackedRenderer(glossary, links, history(glossary), self.env)
+        renderer = TrackedRenderer(glossary, links, history(glossary))
+        self.envs = renderer.envs
         rendered = renderer.render(renderer.paths())
         pages = [page for page, _ in rendered.values()] + [search_index_page(glossary)]
         stats = write_pages(self.project.content_dir, sorted(pages, key=lambda p: p.path))
         self.pages, self.reads = {}, {}
-        self._keep(glossary, links, renderer, rendered, pages)
+        self.html_bodies.clear()
+        self._keep(glossary, links, renderer, rendered, pages, renderer.bodies([page for page, _ in rendered.values()]))
         self.checked = True
         return Update(sorted(stats.written + stats.removed), len(pages), full=True)
 
@@ -123,7 +129,7 @@ class IncrementalGenerator:
         edited = {key for key, record in records_by_key(glossary).items()
                   if key not in before or before[key].model is not record.model}
         links = relink(self.links, glossary, self.linker, edited)
-        renderer = TrackedRenderer(glossary, links, history(glossary), self.env,
+        renderer = TrackedRenderer(glossary, links, history(glossary), self.envs,
                                    places(glossary, self.renderer.places, edited))
         if renderer.paths() != self.renderer.paths():
             return None
@@ -133,13 +139,14 @@ class IncrementalGenerator:
         stale = [path for path in renderer.paths() if changed.meet(self.reads[path])]
         try:
             rendered = renderer.render(stale)
-        except Exception:  # noqa: BLE001 - data the rules would refuse: the full path reports it
+            bodies = renderer.bodies([page for page, _ in rendered.values()])
+        except Exception:  # data the rules would refuse (an unknown id): the full path reports it
             return None
         pages = [page for page, _ in rendered.values()] + [search_index_page(glossary)]
         written = self._write(pages)
         if written is None:
             return None
-        self._keep(glossary, links, renderer, rendered, pages)
+        self._keep(glossary, links, renderer, rendered, pages, bodies)
         self.checked = not edited and not changed
         return Update(written, len(stale))
 
@@ -153,8 +160,9 @@ class IncrementalGenerator:
             return None
         return sorted(p.path for p in changed if write_if_changed(content / p.path, p.text))
 
-    def _keep(self, glossary: Glossary, links: Links, renderer: TrackedRenderer,
-              rendered: dict[str, tuple[Page, Reads]], pages: list[Page]) -> None:
+    def _keep(self, glossary: Glossary, links: Links, renderer: TrackedRenderer, rendered: dict[str, tuple[Page, Reads]],
+              pages: list[Page], bodies: dict[str, HtmlBody]) -> None:
         self.glossary, self.links, self.renderer = glossary, links, renderer
         self.pages.update((p.path, p) for p in pages)
+        self.html_bodies.update(bodies)
         self.reads.update((path, reads) for path, (_, reads) in rendered.items())

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, GlossaryError
+from ..heap import settle
 from ..project import Project
 from ..stages.render import TEMPLATES
 from .incremental import IncrementalGenerator, Update
@@ -107,6 +108,8 @@ class Preview:
             result.full, result.built = True, sorted(sources)
         else:
             result.built = changed
+        if result.full or update.full:
+            settle()  # the collector stops walking the state kept for the next edit
         self.sources = sources
         result.seconds = time.perf_counter() - started
         return result
@@ -128,7 +131,7 @@ class Preview:
 
         self.built = None
         capture = _Capture()
-        config = configured(self.project, self.site_dir, site_url=self.serve_url,
+        config = configured(self.project, self.site_dir, site_url=self.serve_url, prerendered=self.generator.html_bodies,
                             plugins={"glossary-preview": capture, "glossary-sanitize": SanitizeAsBuilt()})
         build(config, serve_url=self.serve_url)
         self.built = _Built(config, capture)
@@ -153,6 +156,7 @@ class Preview:
             if not file.is_documentation_page():
                 file.copy_file()
         for file in pages:
+            vars(file.page).pop("render", None)  # the HTML body the last build gave it (prerendered.py)
             _populate_page(file.page, config, capture.files)
         doc_files = capture.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         for file in pages:
@@ -161,20 +165,17 @@ class Preview:
 
 
 def _statuses(path: Path, root: Path) -> Iterator[tuple[str, tuple[int, ...]]]:
-    """``(path under root, status)`` of the file ``path`` or of every file below it, links included."""
+    """``(path under root, status)`` of the file ``path`` or of every file below it, links included (with
+    strings, not paths: this runs over every page after each edit)."""
+    prefix = f"{root}{os.sep}"
     if path.is_file():
-        yield _status(path, root)
-        return
-    for folder, _, names in os.walk(path):
-        for name in names:
-            yield _status(Path(folder, name), root)
-
-
-def _status(file: Path, root: Path) -> tuple[str, tuple[int, ...]]:
-    try:
-        st = os.stat(file, follow_symlinks=False)
-        status: tuple[int, ...] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)
-    except OSError:
-        status = ()
-    return file.relative_to(root).as_posix(), status
-
+        files: Iterator[str] = iter([str(path)])
+    else:
+        files = (os.path.join(folder, name) for folder, _, names in os.walk(path) for name in names)
+    for file in files:
+        try:
+            st = os.stat(file, follow_symlinks=False)
+            status: tuple[int, ...] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)
+        except OSError:
+            status = ()
+        yield file.removeprefix(prefix).replace(os.sep, "/"), status

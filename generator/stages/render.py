@@ -303,17 +303,25 @@ def search_index_page(g: Glossary) -> Page:
 
 class TrackedRenderer:
     """Renders pages one by one, noting what each reads (:mod:`.dependencies`): the preview renders every page
-    once through it, then after an edit only the pages whose reads the edit changed."""
+    once through it, then after an edit only the pages whose reads the edit changed. It renders their HTML
+    twins too (:meth:`bodies`)."""
 
-    def __init__(self, g: Glossary, links: Links, history: Any = None, env: jinja2.Environment | None = None,
-                 where: dict[int, Place] | None = None):
-        """``env``: the templates (:func:`environment`), compiled once for many renderers; ``where``: the places
-        of the models of ``g`` (:func:`~.dependencies.places`), when already known."""
+    def __init__(self, g: Glossary, links: Links, history: Any = None,
+                 envs: tuple[jinja2.Environment, jinja2.Environment] | None = None, where: dict[int, Place] | None = None):
+        """``envs``: the Markdown and HTML templates (:attr:`envs` of an earlier renderer), compiled once for many
+        renderers; ``where``: the places of the models of ``g`` (:func:`~.dependencies.places`), when known."""
         self.glossary = g
-        self.renderer = _Renderer(g, links, history, tracked=True, env=env)
+        self.renderer = _Renderer(g, links, history, html=True, tracked=True, env=envs[0] if envs else None,
+                                  html_env=envs[1] if envs else None)
         self.places = where if where is not None else places(g)
         self.shapes = {name: shape(value, self.places) for name, value in self.renderer.ctx.items()}
         """Each context name's value, as :func:`~.dependencies.shape` compares it."""
+
+    @property
+    def envs(self) -> tuple[jinja2.Environment, jinja2.Environment]:
+        """The Markdown and HTML templates."""
+        assert self.renderer.html_env is not None
+        return self.renderer.env, self.renderer.html_env
 
     def paths(self) -> list[str]:
         """Every page's path (the search index's aside: it is a function of all terms, rendered each time)."""
@@ -327,6 +335,10 @@ class TrackedRenderer:
                 reads = start()
                 out[path] = (self.renderer.page(path), reads)
         return out
+
+    def bodies(self, pages: list[Page]) -> dict[str, HtmlBody]:
+        """The HTML bodies of those ``pages`` that have an HTML twin (see :func:`render_html_bodies`)."""
+        return {page.path: self.renderer.body(page) for page in pages if self.renderer.has_html(page.path)}
 
 
 def render_html_bodies(g: Glossary, links: Links, pages: list[Page], history: Any = None,
@@ -347,7 +359,7 @@ class _Renderer:
     """Renders any generated page by its path, as Markdown and, with ``html``, as HTML where it has a twin."""
 
     def __init__(self, g: Glossary, links: Links, history: Any = None, html: bool = False, tracked: bool = False,
-                 env: jinja2.Environment | None = None):
+                 env: jinja2.Environment | None = None, html_env: jinja2.Environment | None = None):
         self.glossary = g
         self.env = env or environment()
         self.ctx = _context(g, links, history)
@@ -356,13 +368,16 @@ class _Renderer:
             self.ctx["links"] = TrackedLinks(links)
         self.chapters = {chapter.id: chapter for chapter in g.chapters}
         self.abbreviations = AbbreviationIndex({t.abbreviation: t.title for t in g.terms.values() if t.abbreviation})
-        self.html_env = html_environment(self.env.loader, {"front_matter": front_matter}, self.env.globals) if html else None  # type: ignore[arg-type]
+        if html and html_env is None:
+            html_env = html_environment(self.env.loader, {"front_matter": front_matter}, self.env.globals)  # type: ignore[arg-type]
+        self.html_env = html_env if html else None
         self.html_links: dict[str, Any] = {}
         if self.html_env:
             macros = self.html_env.get_template("_macros.html.j2").module
+            terms, references = self.ctx["terms"], self.ctx["references"]
             self.html_links = {
-                "term_links": {tid: macros.term_link(t) for tid, t in self.ctx["terms"].items()},  # type: ignore[attr-defined]
-                "reference_links": {r.id: macros.reference_link(r) for r in self.ctx["references"].values()},  # type: ignore[attr-defined]
+                "term_links": _OnDemand(lambda tid: macros.term_link(terms[tid])),  # type: ignore[attr-defined]
+                "reference_links": _OnDemand(lambda rid: macros.reference_link(references[rid])),  # type: ignore[attr-defined]
             }
 
     def paths(self) -> list[str]:
@@ -425,6 +440,19 @@ class _Renderer:
         body = self._html(page.path)
         assert body is not None
         return finish_html(body, self.abbreviations.used(page.text))
+
+
+class _OnDemand(dict[str, Any]):
+    """A mapping whose values are made when first asked for (``make(key)``), each once: a page links to a few
+    terms, and making every term's link for every renderer would cost more than the pages."""
+
+    def __init__(self, make: Callable[[str], Any]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self.make(key)
+        return value
 
 
 MIN_ITEMS_PER_PROCESS = 200
