@@ -218,3 +218,20 @@ def test_the_preview_reports_bad_data_and_keeps_the_last_good_site(tmp_path: Pat
     assert result.update is None and result.findings
     assert result.findings[0].path == "data/terms/capability-threshold.yaml"
     assert _site_pages(tmp_path / "site") == before
+
+
+def test_a_page_mkdocs_cannot_build_is_reported_without_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.commands.serve import _built
+
+    root = make_project(tmp_path / "project", REPO / "data")
+    preview = Preview(Project.at(root), tmp_path / "site", SERVE_URL)
+    assert _built(preview) is not None
+    about = root / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + '\nOne more line.\n--8<-- "no-such-snippet.md"\n', encoding="utf-8")
+    assert _built(preview) is None
+    out = capsys.readouterr().out
+    assert "the preview could not be built" in out and "no-such-snippet.md" in out and "Traceback" not in out
+    about.write_text(about.read_text(encoding="utf-8").replace('One more line.\n--8<-- "no-such-snippet.md"', ""), encoding="utf-8")
+    fixed = _built(preview)  # the page that failed is built again
+    assert fixed is not None and "content/about.md" in fixed.built and not fixed.findings
+    assert "One more" not in (tmp_path / "site/about/index.html").read_text(encoding="utf-8")

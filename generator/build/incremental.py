@@ -147,7 +147,7 @@ class IncrementalGenerator:
         if written is None:
             return None
         self._keep(glossary, links, renderer, rendered, pages, bodies)
-        self.checked = not edited and not changed
+        self.checked = self.checked and not edited  # the same data as when the rules last passed
         return Update(written, len(stale))
 
     def _write(self, pages: list[Page]) -> list[str] | None:

@@ -88,6 +88,8 @@ class Preview:
         self.templates: dict[str, tuple[int, ...]] = {}
         self.sources: dict[str, tuple[int, ...]] = {}
         """The status of each file the last MkDocs build read, by path under the project."""
+        self.written: dict[str, tuple[int, ...]] = {}
+        """The status of each page the generator wrote in the last build, taken as soon as it was written."""
 
     def build(self) -> PreviewBuild:
         """Generate and build what changed since the last call (the first builds everything). Bad data is
@@ -100,6 +102,8 @@ class Preview:
         except GlossaryError as exc:
             return PreviewBuild(findings=exc.findings, seconds=time.perf_counter() - started)
         self.templates = templates
+        content = self.project.content_dir
+        self.written = dict(_status(content / rel, self.project.root) for rel in update.written)
         sources = self._sources()
         changed = sorted(rel for rel in sources.keys() | self.sources.keys() if sources.get(rel) != self.sources.get(rel))
         result = PreviewBuild(update)
@@ -113,6 +117,12 @@ class Preview:
         self.sources = sources
         result.seconds = time.perf_counter() - started
         return result
+
+    def wrote(self, path: str) -> bool:
+        """Whether the file at ``path`` is as the last build left it, having written or built it (a watcher's event
+        about it is the preview's own doing, and needs no build)."""
+        rel, status = _status(Path(path), self.project.root)
+        return bool(status) and status in (self.written.get(rel), self.sources.get(rel))
 
     def check(self) -> list[Finding]:
         """The consistency rules' findings on the data last built (empty when the last update ran them)."""
@@ -167,15 +177,19 @@ class Preview:
 def _statuses(path: Path, root: Path) -> Iterator[tuple[str, tuple[int, ...]]]:
     """``(path under root, status)`` of the file ``path`` or of every file below it, links included (with
     strings, not paths: this runs over every page after each edit)."""
-    prefix = f"{root}{os.sep}"
     if path.is_file():
         files: Iterator[str] = iter([str(path)])
     else:
         files = (os.path.join(folder, name) for folder, _, names in os.walk(path) for name in names)
     for file in files:
-        try:
-            st = os.stat(file, follow_symlinks=False)
-            status: tuple[int, ...] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)
-        except OSError:
-            status = ()
-        yield file.removeprefix(prefix).replace(os.sep, "/"), status
+        yield _status(file, root)
+
+
+def _status(file: str | Path, root: Path) -> tuple[str, tuple[int, ...]]:
+    """``(path under root, status)`` of one file: times, size, inode and mode (empty when it cannot be read)."""
+    try:
+        st = os.stat(file, follow_symlinks=False)
+        status: tuple[int, ...] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)
+    except OSError:
+        status = ()
+    return str(file).removeprefix(f"{root}{os.sep}").replace(os.sep, "/"), status

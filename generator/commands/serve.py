@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
-from ..build.preview import Preview
+from ..build.preview import Preview, PreviewBuild
 from ..stages.render import TEMPLATES
 from .base import Command
 from .output import print_findings
@@ -18,9 +20,6 @@ from .output import print_findings
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Preview with live reload: after an edit, only the pages it changed are generated and built again."""
-    # MkDocs is imported on first use: it is slow to import and only this command serves.
-    from mkdocs.livereload import LiveReloadServer
-
     project = args.project
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -31,15 +30,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # site_url follows the preview's address, so pages sit at / and instant previews work.
     preview = Preview(project, site_dir, f"http://{args.dev_addr}/", full_builds=args.full)
     try:
-        first = preview.build()
-        if first.findings:
-            print_findings(first.findings)
+        first = _built(preview)
+        if first is None or first.findings:
             return 1
         print(f"built the preview: {first.summary()}", flush=True)
-        server = LiveReloadServer(builder=lambda: _rebuild(preview), host=host, port=int(port), root=str(site_dir))
+        server = _server(preview, host=host, port=int(port), root=str(site_dir))
         server.error_handler = lambda code: _error_page(site_dir, code)
         for path in (project.data_dir, TEMPLATES, project.content_dir, project.mkdocs_yml, project.root / "generator" / "theme"):
-            server.watch(str(path))
+            if path.exists():
+                server.watch(str(path))
         try:
             server.serve()
         except KeyboardInterrupt:
@@ -51,11 +50,55 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rebuild(preview: Preview) -> None:
-    """What the server runs after a change: the preview's build, then the rules it left out, in the background."""
-    result = preview.build()
+def _server(preview: Preview, **options: Any) -> Any:
+    """MkDocs' live-reload server, building with ``preview``; a file event the preview caused itself (a page
+    it wrote or built, as it left it) asks for no build, so the browser reloads once per edit."""
+    # MkDocs is imported on first use: it is slow to import and only this command serves.
+    import watchdog.events
+    from mkdocs.livereload import LiveReloadServer
+
+    class PreviewServer(LiveReloadServer):
+        def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+            """``LiveReloadServer.watch`` (MkDocs 1.6), but for the preview's own writes."""
+            path = os.path.abspath(path)
+            if path in self._watched_paths:
+                return
+            self._watched_paths[path] = 1
+
+            def callback(event: Any) -> None:
+                if event.is_directory or preview.wrote(event.src_path):
+                    return
+                with self._rebuild_cond:
+                    self._want_rebuild = True
+                    self._rebuild_cond.notify_all()
+
+            handler = watchdog.events.FileSystemEventHandler()
+            handler.on_any_event = callback  # type: ignore[method-assign]
+            self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+
+    return PreviewServer(builder=lambda: _rebuild(preview), **options)
+
+
+def _built(preview: Preview) -> PreviewBuild | None:
+    """The preview's build; its findings, or why MkDocs could not build, are printed (never a traceback).
+    None when MkDocs failed."""
+    try:
+        result = preview.build()
+    except Exception as exc:  # MkDocs raises many kinds (a broken hand-written page, a theme error)
+        print(f"the preview could not be built: {type(exc).__name__}: {exc}\n"
+              "fix the page or setting named above and save again", flush=True)
+        return None
     if result.findings:
         print_findings(result.findings)
+    return result
+
+
+def _rebuild(preview: Preview) -> None:
+    """What the server runs after a change: the preview's build, then the rules it left out, in the background."""
+    result = _built(preview)
+    if result is None:
+        return
+    if result.findings:
         print("the preview keeps the last good pages until these are fixed", flush=True)
         return
     print(f"rebuilt: {result.summary()}", flush=True)

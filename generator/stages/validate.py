@@ -279,7 +279,8 @@ def load_glossary(project: Project | Path, cache: LoadCache | None = None) -> tu
 
     doc = _load_cached(cache, root, LAYOUT["site"], findings, required=True)
     if doc and (site := _validated(cache, Site, root / LAYOUT["site"], doc, findings)):
-        site, problems = apply_overrides(site, doc)
+        # the environment's overrides are read once per version of the file: a process's environment is fixed
+        site, problems = cache.get("overridden", root / LAYOUT["site"], lambda: apply_overrides(site, doc))
         findings.extend(problems)
         glossary.site, glossary.site_record = site, Record(site, doc)
 
