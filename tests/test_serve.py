@@ -62,3 +62,30 @@ def test_serve_previews_and_reloads_after_a_data_edit(project: Path) -> None:
     assert "Traceback" not in output
     # one reload per edit: the pages the preview writes and builds itself ask for no second build
     assert output.count("Reloading browsers") <= 2, output
+
+
+def test_the_background_check_runs_once_at_a_time_and_serves_requests_made_meanwhile() -> None:
+    import threading
+
+    from generator.commands.serve import _Checker
+
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    class Preview:
+        def check(self) -> list[object]:
+            calls.append(threading.get_ident())
+            started.set()
+            release.wait(5)
+            return []
+
+    checker = _Checker(Preview())  # type: ignore[arg-type]
+    checker.request()
+    assert started.wait(5)
+    checker.request()  # while the first runs: served after it, not beside it
+    checker.request()
+    assert len(calls) == 1
+    release.set()
+    deadline = time.monotonic() + 5
+    while (checker.running or len(calls) < 2) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(calls) == 2 and not checker.running and len(set(calls)) == 1

@@ -76,7 +76,8 @@ def _server(preview: Preview, **options: Any) -> Any:
             handler.on_any_event = callback  # type: ignore[method-assign]
             self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
 
-    return PreviewServer(builder=lambda: _rebuild(preview), **options)
+    checker = _Checker(preview)
+    return PreviewServer(builder=lambda: _rebuild(preview, checker), **options)
 
 
 def _built(preview: Preview) -> PreviewBuild | None:
@@ -93,7 +94,7 @@ def _built(preview: Preview) -> PreviewBuild | None:
     return result
 
 
-def _rebuild(preview: Preview) -> None:
+def _rebuild(preview: Preview, checker: _Checker) -> None:
     """What the server runs after a change: the preview's build, then the rules it left out, in the background."""
     result = _built(preview)
     if result is None:
@@ -103,16 +104,39 @@ def _rebuild(preview: Preview) -> None:
         return
     print(f"rebuilt: {result.summary()}", flush=True)
     if not preview.generator.checked:
-        threading.Thread(target=_check, args=(preview,), daemon=True, name="preview-check").start()
+        checker.request()
 
 
-def _check(preview: Preview) -> None:
-    """Run the consistency rules the incremental update left out, and report their findings."""
-    findings = preview.check()
-    if findings:
-        print_findings(findings)
-    else:
-        print("checked: every consistency rule passes", flush=True)
+class _Checker:
+    """Runs the consistency rules the incremental update left out, in one background thread at a time: a request
+    made while it runs is served when it ends, on the data as it is then."""
+
+    def __init__(self, preview: Preview):
+        self.preview = preview
+        self.lock = threading.Lock()
+        self.running = self.pending = False
+
+    def request(self) -> None:
+        """Check the current data soon, in the background."""
+        with self.lock:
+            if self.running:
+                self.pending = True
+                return
+            self.running = True
+        threading.Thread(target=self._run, daemon=True, name="preview-check").start()
+
+    def _run(self) -> None:
+        while True:
+            findings = self.preview.check()
+            if findings:
+                print_findings(findings)
+            else:
+                print("checked: every consistency rule passes", flush=True)
+            with self.lock:
+                if not self.pending:
+                    self.running = False
+                    return
+                self.pending = False
 
 
 def _error_page(site_dir: Path, code: int) -> bytes | None:
