@@ -94,10 +94,21 @@ def _full(root: Path) -> tuple[list[Page], dict[str, HtmlBody]]:
     return pages, render_html_bodies(g, links, pages, changes)
 
 
-def test_random_edits_give_the_pages_of_a_full_generation(tmp_path: Path) -> None:
+def _generated(tmp_path: Path) -> tuple[Path, IncrementalGenerator]:
+    """A copy of the real glossary and its incremental generator, after the first (full) update."""
     root = make_project(tmp_path / "project", REPO / "data")
     generator = IncrementalGenerator(Project.at(root))
     assert generator.update().full
+    return root, generator
+
+
+def _on_disk(root: Path, generator: IncrementalGenerator) -> dict[str, str]:
+    """The text of every page ``generator`` generated, as it is under content/."""
+    return {p: (root / "content" / p).read_text(encoding="utf-8") for p in generator.pages}
+
+
+def test_random_edits_give_the_pages_of_a_full_generation(tmp_path: Path) -> None:
+    root, generator = _generated(tmp_path)
     rng = random.Random(20261127)
     incremental = 0
     for n in range(40):
@@ -122,19 +133,15 @@ def test_random_edits_give_the_pages_of_a_full_generation(tmp_path: Path) -> Non
 
 
 def test_a_review_date_moves_the_term_in_the_history(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "project", REPO / "data")
-    generator = IncrementalGenerator(Project.at(root))
-    generator.update()
+    root, generator = _generated(tmp_path)
     edit(root, "data/terms/capability-threshold.yaml", "reviewed: 2026-11-26", "reviewed: 2026-10-02")
     update = generator.update()
     assert not update.full and "changes.md" in update.written
-    assert {p: (root / "content" / p).read_text(encoding="utf-8") for p in generator.pages} == _full_render(root)
+    assert _on_disk(root, generator) == _full_render(root)
 
 
 def test_an_edit_renders_only_the_pages_that_read_what_it_changed(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "project", REPO / "data")
-    generator = IncrementalGenerator(Project.at(root))
-    generator.update()
+    root, generator = _generated(tmp_path)
     edit(root, "data/terms/capability-threshold.yaml", "definition: |-\n", "definition: |-\n  Newly reworded.\n")
     update = generator.update()
     assert not update.full
@@ -147,9 +154,7 @@ def test_an_edit_renders_only_the_pages_that_read_what_it_changed(tmp_path: Path
 @pytest.mark.parametrize("change", ["retitle", "new term", "template"])
 def test_edits_beyond_the_incremental_path_regenerate_everything(tmp_path: Path, change: str,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_project(tmp_path / "project", REPO / "data")
-    generator = IncrementalGenerator(Project.at(root))
-    generator.update()
+    root, generator = _generated(tmp_path)
     if change == "retitle":  # a term's names decide every page's links
         edit(root, "data/terms/capability-threshold.yaml", 'title: "Capability Threshold"', 'title: "Capability Limit"')
     elif change == "new term":
@@ -160,13 +165,11 @@ def test_edits_beyond_the_incremental_path_regenerate_everything(tmp_path: Path,
             encoding="utf-8")
     update = generator.update(full=change == "template")
     assert update.full
-    assert {p: (root / "content" / p).read_text(encoding="utf-8") for p in generator.pages} == _full_render(root)
+    assert _on_disk(root, generator) == _full_render(root)
 
 
 def test_bad_data_is_refused_and_the_pages_stay(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "project", REPO / "data")
-    generator = IncrementalGenerator(Project.at(root))
-    generator.update()
+    root, generator = _generated(tmp_path)
     page = (root / "content/terms/capability-threshold.md").read_text(encoding="utf-8")
     edit(root, "data/terms/capability-threshold.yaml", 'related: ["required-safeguards"', 'related: ["no-such-term"')
     with pytest.raises(GlossaryError) as refused:
