@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 
@@ -21,9 +22,8 @@ def write_if_changed(file: Path, data: bytes | str) -> bool:
             return False
     except OSError:
         pass
-    file.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=file.parent, prefix=".gen-", suffix=".tmp")  # unique and short: two
-    try:                                                                             # builds never share one
+    handle, tmp = _temporary_beside(file)
+    try:
         with os.fdopen(handle, "wb") as out:
             out.write(raw)
         os.replace(tmp, file)
@@ -32,3 +32,24 @@ def write_if_changed(file: Path, data: bytes | str) -> bool:
             os.unlink(tmp)
         raise
     return True
+
+
+def _temporary_beside(file: Path) -> tuple[int, str]:
+    """A new temporary file in ``file``'s folder (created when missing), open for writing: named after the
+    file, the process and the thread, so two builds or threads never share one; a leftover of the same
+    name (a killed process whose number came round again) falls back to a random name. The file is readable
+    by all (0644 less the umask), as a site's files must be for a web server. The folder is made only when
+    it is missing: asking for it before every page cost a system call a page."""
+    tmp = file.with_name(f".{file.name}.{os.getpid()}-{threading.get_native_id()}.tmp")
+    for attempt in range(2):
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644), str(tmp)
+        except FileNotFoundError:
+            if attempt:
+                raise
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            break
+    handle, name = tempfile.mkstemp(dir=file.parent, prefix=".gen-", suffix=".tmp")
+    os.fchmod(handle, 0o644)  # as the other path leaves it (mkstemp's own is 0600)
+    return handle, name
