@@ -89,3 +89,20 @@ def test_the_background_check_runs_once_at_a_time_and_serves_requests_made_meanw
     while (checker.running or len(calls) < 2) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert len(calls) == 2 and not checker.running and len(set(calls)) == 1
+
+
+def test_a_bad_or_taken_address_is_a_clear_error(project: Path) -> None:
+    import socket
+
+    bad = subprocess.run([sys.executable, "-m", "generator", "serve", "--root", str(project), "--dev-addr", "localhost"],
+                         check=False, cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "'localhost' is not HOST:PORT" in bad.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "generator", "serve", "--root", str(project),
+                               "--dev-addr", f"127.0.0.1:{port}"], check=False, cwd=REPO, capture_output=True,
+                              text=True, timeout=120)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"cannot serve on 127.0.0.1:{port}" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr

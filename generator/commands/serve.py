@@ -26,6 +26,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     host, _, port = args.dev_addr.rpartition(":")
+    host = host.strip("[]")  # an IPv6 address is written [::1]:8000
     site_dir = Path(tempfile.mkdtemp(prefix="glossary-preview-"))
     # site_url follows the preview's address, so pages sit at / and instant previews work.
     preview = Preview(project, site_dir, f"http://{args.dev_addr}/", full_builds=args.full)
@@ -43,6 +44,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             server.serve()
         except KeyboardInterrupt:
             print("shutting down", flush=True)
+        except OSError as exc:  # the address is taken or not this machine's
+            print(f"cannot serve on {args.dev_addr}: {exc.strerror or exc}; choose another with --dev-addr", flush=True)
+            return 1
         finally:
             server.shutdown()
     finally:
@@ -145,8 +149,16 @@ def _error_page(site_dir: Path, code: int) -> bytes | None:
     return page.read_bytes() if code in (404, 500) and page.is_file() else None
 
 
+def _address(text: str) -> str:
+    """``--dev-addr``: HOST:PORT with a port number from 1 to 65535."""
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"'{text}' is not HOST:PORT (such as 127.0.0.1:8000)")
+    return text
+
+
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+    parser.add_argument("--dev-addr", default="127.0.0.1:8000", type=_address, help="address to serve on, HOST:PORT")
     parser.add_argument("--full", action="store_true", help="build the whole site after each change (slower)")
 
 
