@@ -25,6 +25,7 @@ from generator.commands.main import main
 from generator.findings import Finding
 from generator.project import GENERATED_MARK, SITE_MARKER, carries_generated_mark, read_manifest
 from generator.stages import markdown as md
+from generator.stages.check import check
 from generator.stages.link import Linker, term_url
 from generator.stages.load import parse_text
 from generator.stages.write import remove_generated
@@ -445,6 +446,17 @@ def test_sigint_while_starting_prints_no_traceback_of_ours(project: Path) -> Non
         if proc.returncode not in (0, -signal.SIGINT):
             assert proc.returncode == 130 and err.strip().splitlines()[-1] == "interrupted; the previous site is unchanged", (
                 delay, proc.returncode, err)
+
+
+def test_a_data_folder_linked_outside_the_project_is_not_read(project: Path, tmp_path: Path) -> None:
+    """Data files are inside the project when their folder is: a folder that is a link to elsewhere is refused
+    for every file in it (each folder is resolved once per load, so this is the path every file takes)."""
+    outside = tmp_path / "outside-terms"
+    shutil.move(str(project / "data" / "terms"), outside)
+    (project / "data" / "terms").symlink_to(outside)
+    _, findings = check(project)
+    refused = [f for f in findings if "symbolic link to a file outside the project" in f.message]
+    assert {f.path for f in refused} == {f"data/terms/{p.name}" for p in outside.glob("*.yaml")} and refused
 
 
 def test_diff_over_a_commit_with_an_absolute_symlink(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,8 +18,10 @@ Python ``SafeLoader`` otherwise.
 
 from __future__ import annotations
 
+import functools
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -304,12 +306,18 @@ def _parse_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
     return (None if converter.findings else doc), converter.findings
 
 
-def file_type_problem(file: Path, root: Path) -> str | None:
+def file_type_problem(file: Path, root: Path, folder_inside: Callable[[Path], bool] | None = None) -> str | None:
     """Why ``file`` is not a data file the build may read, or None: it must be a regular file (not a
-    directory, FIFO, socket or device) and, with symbolic links resolved, lie inside the project ``root``."""
+    directory, FIFO, socket or device) and, with symbolic links resolved, lie inside the project ``root``.
+    ``folder_inside(folder)`` may answer whether a folder resolves inside ``root``, once for all its files:
+    a file that is not itself a link is inside when its folder is."""
     try:
-        mode = file.stat().st_mode
-        inside = file.resolve().is_relative_to(root.resolve())
+        mode = file.lstat().st_mode
+        if stat.S_ISLNK(mode) or folder_inside is None:
+            mode = file.stat().st_mode
+            inside = file.resolve().is_relative_to(root.resolve())
+        else:
+            inside = folder_inside(file.parent)
     except (OSError, RuntimeError) as exc:
         return f"cannot read file: {getattr(exc, 'strerror', None) or exc}"
     if not inside:
@@ -323,10 +331,19 @@ def file_type_problem(file: Path, root: Path) -> str | None:
     return None
 
 
-def load_file(file: Path, display: str, root: Path | None = None) -> tuple[Document | None, list[Finding]]:
+def folders_inside(root: Path) -> Callable[[Path], bool]:
+    """Whether a folder, with symbolic links resolved, lies inside ``root``: each folder resolved once (for one
+    load of the data, never kept longer: a folder may become a link between two loads)."""
+    resolved = root.resolve()
+    return functools.cache(lambda folder: folder.resolve().is_relative_to(resolved))
+
+
+def load_file(file: Path, display: str, root: Path | None = None,
+              folder_inside: Callable[[Path], bool] | None = None) -> tuple[Document | None, list[Finding]]:
     """Load one data file; ``display`` is the path printed in findings (coded LOAD). With ``root``, a file
-    that :func:`file_type_problem` refuses is reported instead of read (a FIFO would block the build)."""
-    problem = file_type_problem(file, root) if root is not None else None
+    that :func:`file_type_problem` refuses is reported instead of read (a FIFO would block the build);
+    ``folder_inside`` (:func:`folders_inside`) saves resolving every file's folder again."""
+    problem = file_type_problem(file, root, folder_inside) if root is not None else None
     if problem:
         return None, coded([Finding(display, 1, 1, f"file {problem}", "replace it by a regular YAML file")], LOAD)
     doc, findings = _load_file(file, display)

@@ -19,7 +19,7 @@ from ..findings import DATA_LAYOUT, SCHEMA, Finding, coded, did_you_mean
 from ..model.records import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
 from ..project import LAYOUT, SCHEMA_DIR, Project
 from .address import apply_overrides
-from .load import Document, Loc, load_file
+from .load import Document, Loc, folders_inside, load_file
 
 T = TypeVar("T", bound=Strict)
 R = TypeVar("R")
@@ -187,13 +187,14 @@ def _display(root: Path, file: Path) -> str:
         return file.as_posix()
 
 
-def _load(root: Path, relative: str, findings: list[Finding], required: bool) -> Document | None:
+def _load(root: Path, relative: str, findings: list[Finding], required: bool,
+          inside: Callable[[Path], bool] | None = None) -> Document | None:
     file = root / relative
     if not file.exists() and not file.is_symlink():
         if required:
             findings.append(Finding(relative, 1, 1, "required data file is missing", f"create {relative}", DATA_LAYOUT))
         return None
-    doc, problems = load_file(file, _display(root, file), root)
+    doc, problems = load_file(file, _display(root, file), root, inside)
     findings.extend(problems)
     return doc
 
@@ -236,9 +237,9 @@ def _validated(cache: LoadCache, model: type[T], file: Path, doc: Document, find
     return value[0]
 
 
-def _record_of(root: Path, file: Path, model: type[T]) -> tuple[Record[T] | None, list[Finding]]:
-    """The record of a term or framework file, with the file's findings."""
-    doc, problems = load_file(file, _display(root, file), root)
+def _record_of(root: Path, file: Path, model: type[T], inside: Callable[[Path], bool]) -> tuple[Record[T] | None, list[Finding]]:
+    """The record of a term or framework file, with the file's findings (``inside``: :func:`~.load.folders_inside`)."""
+    doc, problems = load_file(file, _display(root, file), root, inside)
     if doc is None:
         return None, problems
     value = _validate(model, doc, doc.data, (), problems)
@@ -269,6 +270,7 @@ def load_glossary(project: Project | Path, cache: LoadCache | None = None) -> tu
     ``cache``, files unchanged since it saw them are not read again (their records are the same objects)."""
     project = Project.at(project)
     cache = cache or LoadCache()
+    inside = folders_inside(project.root)
     root = project.root
     findings: list[Finding] = []
     glossary = Glossary(project)
@@ -303,7 +305,7 @@ def load_glossary(project: Project | Path, cache: LoadCache | None = None) -> tu
     for folder, kind, model, records in (("terms", "term", Term, glossary.term_records),
                                          ("frameworks", "framework", Framework, glossary.framework_records)):
         for file in sorted((project.data_dir / folder).glob("*.yaml")):
-            record, problems = cache.get("record", file, lambda file=file, model=model: _record_of(root, file, model))
+            record, problems = cache.get("record", file, lambda file=file, model=model: _record_of(root, file, model, inside))
             findings.extend(problems)
             if record:
                 records.append(record)
