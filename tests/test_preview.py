@@ -199,16 +199,44 @@ def test_the_preview_rebuilds_only_the_edited_pages_and_they_match_a_full_build(
     assert _site_pages(tmp_path / "site") == _site_pages(tmp_path / "fresh")
 
 
-def test_the_preview_builds_everything_when_a_page_is_added_or_the_configuration_changes(tmp_path: Path) -> None:
+def test_a_term_added_or_removed_builds_only_the_new_and_changed_pages(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project", REPO / "data")
+    preview = Preview(Project.at(root), tmp_path / "site", SERVE_URL)
+    preview.build()
+    text = (root / "data/terms/capability-threshold.yaml").read_text(encoding="utf-8")
+    (root / "data/terms/capability-limit.yaml").write_text(
+        text.replace('id: "capability-threshold"', 'id: "capability-limit"')
+        .replace('title: "Capability Threshold"', 'title: "Capability Limit"').replace('aliases: ["risk threshold"]', ""),
+        encoding="utf-8")
+    added = preview.build()
+    assert added.dirty and not added.full and "content/terms/capability-limit.md" in added.built
+    fresh = Preview(Project.at(root), tmp_path / "fresh", SERVE_URL)
+    fresh.build()
+    assert _site_pages(tmp_path / "site") == _site_pages(tmp_path / "fresh")
+    (root / "data/terms/capability-limit.yaml").unlink()
+    removed = preview.build()
+    assert removed.dirty and not (tmp_path / "site/terms/capability-limit/index.html").exists()
+    # after a dirty build, page rebuilds still render every title of the navigation
+    edit(root, "data/terms/capability-threshold.yaml", "definition: |-\n", "definition: |-\n  Newly reworded.\n")
+    assert preview.build().built == ["content/terms/capability-threshold.md"]
+    fresh = Preview(Project.at(root), tmp_path / "fresh2", SERVE_URL)
+    fresh.build()
+    assert _site_pages(tmp_path / "site") == _site_pages(tmp_path / "fresh2")
+
+
+def test_the_preview_builds_everything_when_the_configuration_or_an_include_changes(tmp_path: Path) -> None:
     root = make_project(tmp_path / "project", REPO / "data")
     preview = Preview(Project.at(root), tmp_path / "site", SERVE_URL)
     preview.build()
     (root / "content" / "extra.md").write_text("# Extra\n\nA new page.\n", encoding="utf-8")
     added = preview.build()
-    assert added.full and (tmp_path / "site/extra/index.html").is_file()
+    assert added.dirty and (tmp_path / "site/extra/index.html").is_file()
     edit(root, "mkdocs.yml", "site_name: Frontier AI Safety Glossary", "site_name: Frontier AI Safety Glossary (draft)")
     assert preview.build().full
     assert "(draft)" in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    include = next((root / "content" / "includes").glob("*.md"))
+    include.write_text(include.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert preview.build().full
 
 
 def test_the_preview_reports_bad_data_and_keeps_the_last_good_site(tmp_path: Path) -> None:

@@ -15,6 +15,8 @@ incremental generator leaves out run after the pages are built (:meth:`Preview.c
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -24,11 +26,14 @@ from typing import Any
 
 from ..findings import Finding, GlossaryError
 from ..heap import settle
-from ..project import Project
+from ..project import MANIFEST, Project
 from ..stages.render import TEMPLATES
 from .incremental import IncrementalGenerator, Update
 from .mkdocs import configured
 from .sanitize import SanitizeAsBuilt
+
+PAGES, NEW_FILES, EVERYTHING = "pages", "new files", "everything"
+"""What MkDocs builds after a change (:meth:`Preview._plan`)."""
 
 
 @dataclass
@@ -39,22 +44,28 @@ class PreviewBuild:
     """The generator's update; None when the data did not load (``findings`` says why; nothing was built)."""
     findings: list[Finding] = field(default_factory=list)
     built: list[str] = field(default_factory=list)
-    """The files under content/ built again; every one when ``full``."""
+    """The files that changed (paths under the project), which MkDocs built again; every one when ``full``."""
     full: bool = False
     """Whether MkDocs built the whole site."""
+    dirty: bool = False
+    """Whether MkDocs made a dirty build (files were added or removed)."""
     seconds: float = 0.0
 
     def summary(self) -> str:
         if self.update is None:
             return "the data has problems; the preview shows the last good pages"
-        how = "built the whole site" if self.full else f"built {len(self.built)} files again"
+        how = ("built the whole site" if self.full else f"built {len(self.built)} files again"
+               + (" (files were added or removed)" if self.dirty else ""))
         return f"{self.update.summary()}; {how}; {self.seconds:.2f}s in all"
 
 
 class _Capture:
-    """A MkDocs plugin that keeps what a full build set up (navigation, theme, files) for the page rebuilds."""
+    """A MkDocs plugin that keeps what a build set up (navigation, theme, files) for the page rebuilds. In a
+    dirty build it first reads the pages of the navigation the build skipped (their titles are the
+    navigation's labels), so that every page renders the same navigation as in a full build."""
 
-    def __init__(self) -> None:
+    def __init__(self, dirty: bool) -> None:
+        self.dirty = dirty
         self.nav: Any = None
         self.env: Any = None
         self.files: Any = None
@@ -64,6 +75,11 @@ class _Capture:
         return nav
 
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        from mkdocs.commands.build import _populate_page
+
+        for page in self.nav.pages if self.dirty else ():
+            if page.content is None:
+                _populate_page(page, config, files)
         self.env, self.files = env, files
         return env
 
@@ -106,13 +122,15 @@ class Preview:
         self.written = dict(_status(content / rel, self.project.root) for rel in update.written)
         sources = self._sources()
         changed = sorted(rel for rel in sources.keys() | self.sources.keys() if sources.get(rel) != self.sources.get(rel))
-        result = PreviewBuild(update)
-        if self.built is None or self.full_builds or not self._rebuild(changed):
-            self._build_all()
-            result.full, result.built = True, sorted(sources)
+        result = PreviewBuild(update, built=changed)
+        plan = self._plan(changed)
+        if plan == PAGES:
+            self._rebuild(changed)
         else:
-            result.built = changed
-        if result.full or update.full:
+            self._build_all(dirty=plan == NEW_FILES)
+            result.full, result.dirty = plan == EVERYTHING, plan == NEW_FILES
+            result.built = sorted(sources) if result.full else changed
+        if plan != PAGES or update.full:
             settle()  # the collector stops walking the state kept for the next edit
         self.sources = sources
         result.seconds = time.perf_counter() - started
@@ -135,32 +153,55 @@ class Preview:
         return {**dict(_statuses(self.project.content_dir, root)), **dict(_statuses(theme, root)),
                 **dict(_statuses(self.project.mkdocs_yml, root))}
 
-    def _build_all(self) -> None:
-        """A full MkDocs build of the preview, kept for the page rebuilds that follow."""
+    def _plan(self, changed: list[str]) -> str:
+        """How MkDocs builds after the files ``changed`` (paths under the project) changed:
+
+        * :data:`PAGES`, only them again, when each is a page or file the last build knows and still exists;
+        * :data:`NEW_FILES`, a dirty build, when files were added or removed under content/ (a removed page's
+          output is deleted): MkDocs builds the files newer than their output;
+        * :data:`EVERYTHING`, when mkdocs.yml, the theme or a file the site excludes (such as an include,
+          which other pages take in) changed, or there is no last build, or ``full_builds``."""
+        if self.built is None or self.full_builds:
+            return EVERYTHING
+        content = self.project.content_dir.relative_to(self.project.root).as_posix() + "/"
+        plan = PAGES
+        for rel in changed:
+            if not rel.startswith(content):
+                return EVERYTHING
+            file = self.built.capture.files.get_file_from_path(rel.removeprefix(content))
+            exists = (self.project.root / rel).is_file()
+            if file is not None and file.inclusion.is_excluded():
+                if rel.removeprefix(content) != MANIFEST:  # the generator's list of its pages is read by no page
+                    return EVERYTHING
+            elif file is None or not exists:
+                plan = NEW_FILES
+                if file is not None:
+                    Path(file.abs_dest_path).unlink(missing_ok=True)
+        return plan
+
+    def _build_all(self, dirty: bool = False) -> None:
+        """A MkDocs build of the preview (``dirty``: of the files newer than their output), kept for the page
+        rebuilds that follow."""
         from mkdocs.commands.build import build
 
         self.built = None
-        capture = _Capture()
+        capture = _Capture(dirty)
         config = configured(self.project, self.site_dir, site_url=self.serve_url, prerendered=self.generator.html_bodies,
                             plugins={"glossary-preview": capture, "glossary-sanitize": SanitizeAsBuilt()})
-        build(config, serve_url=self.serve_url)
+        with _without_the_dirty_build_warning():
+            build(config, serve_url=self.serve_url, dirty=dirty)
         self.built = _Built(config, capture)
 
-    def _rebuild(self, changed: list[str]) -> bool:
-        """Build again only the files ``changed`` (paths under the project), with the last full build's
-        navigation and theme; False, having built nothing, when one of them is not a page or file that build
-        knows (it needs a full build)."""
+    def _rebuild(self, changed: list[str]) -> None:
+        """Build again only the files ``changed`` (paths under the project; each a page or file the last build
+        knows, see :meth:`_plan`), with the last build's navigation and theme."""
         from mkdocs.commands.build import _build_page, _populate_page
         from mkdocs.structure.files import InclusionLevel
 
         assert self.built is not None
         config, capture = self.built.config, self.built.capture
         content = self.project.content_dir.relative_to(self.project.root).as_posix() + "/"
-        files = [capture.files.get_file_from_path(rel.removeprefix(content)) if rel.startswith(content) else None
-                 for rel in changed]
-        if any(f is None or f.inclusion.is_excluded() or not (self.project.root / rel).is_file()
-               for f, rel in zip(files, changed, strict=True)):
-            return False
+        files = [capture.files.get_file_from_path(rel.removeprefix(content)) for rel in changed]
         pages = [f for f in files if f.is_documentation_page()]
         for file in files:
             if not file.is_documentation_page():
@@ -171,7 +212,21 @@ class Preview:
         doc_files = capture.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         for file in pages:
             _build_page(file.page, config, doc_files, capture.nav, capture.env)
-        return True
+
+
+@contextlib.contextmanager
+def _without_the_dirty_build_warning() -> Iterator[None]:
+    """MkDocs warns that a dirty build may get the navigation wrong; the preview's does not (see :class:`_Capture`)."""
+    logger = logging.getLogger("mkdocs.commands.build")
+
+    def keep(record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+    logger.addFilter(keep)
+    try:
+        yield
+    finally:
+        logger.removeFilter(keep)
 
 
 def _statuses(path: Path, root: Path) -> Iterator[tuple[str, tuple[int, ...]]]:
