@@ -20,6 +20,7 @@ are the same as a full generation's: tests/test_preview.py compares them after r
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,41 @@ class Update:
         return f"{how}, wrote {len(self.written)} in {self.seconds:.2f}s"
 
 
+class HtmlBodies(Mapping[str, HtmlBody]):
+    """The HTML bodies of the pages with an HTML twin, each rendered when first asked for: MkDocs asks for the
+    pages it builds, and after an edit or a page added it builds a few. A page's body comes from the renderer
+    of the update that last rendered the page, or a later one (which reads the same data for it)."""
+
+    def __init__(self) -> None:
+        self.renderer: TrackedRenderer | None = None
+        self.pages: dict[str, Page] = {}
+        self.made: dict[str, HtmlBody] = {}
+
+    def start(self, renderer: TrackedRenderer, pages: dict[str, Page]) -> None:
+        """Forget every body: ``pages`` (kept up to date by the generator) were all rendered by ``renderer``."""
+        self.renderer, self.pages, self.made = renderer, pages, {}
+
+    def add(self, renderer: TrackedRenderer, bodies: dict[str, HtmlBody]) -> None:
+        """The bodies of the pages ``renderer`` rendered again; it renders any other body asked for from now."""
+        self.renderer = renderer
+        self.made.update(bodies)
+
+    def __getitem__(self, path: str) -> HtmlBody:
+        body = self.made.get(path)
+        if body is None:
+            if self.renderer is None or path not in self.pages:
+                raise KeyError(path)
+            body = self.made[path] = self.renderer.bodies([self.pages[path]])[path]
+        return body
+
+    def __iter__(self) -> Iterator[str]:
+        assert self.renderer is not None
+        return iter([path for path in self.pages if self.renderer.has_html(path)])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 class IncrementalGenerator:
     """The generator of one project, kept warm between edits (see the module's contract)."""
 
@@ -70,9 +106,9 @@ class IncrementalGenerator:
         self.envs: tuple[jinja2.Environment, jinja2.Environment] | None = None
         """The Markdown and HTML templates, compiled once per full regeneration (an edited template needs
         ``update(full=True)``)."""
-        self.html_bodies: dict[str, HtmlBody] = {}
+        self.html_bodies = HtmlBodies()
         """The HTML bodies of the pages that have an HTML twin (:mod:`generator.build.prerendered`), by path; kept
-        up to date in place, so a MkDocs plugin given this dict sees every update."""
+        up to date in place, so a MkDocs plugin given this mapping sees every update."""
         self.pages: dict[str, Page] = {}
         self.reads: dict[str, Reads] = {}
         self.checked = False
@@ -115,8 +151,8 @@ class IncrementalGenerator:
         pages = [page for page, _ in rendered.values()] + [search_index_page(glossary)]
         stats = write_pages(self.project.content_dir, sorted(pages, key=lambda p: p.path))
         self.pages, self.reads = {}, {}
-        self.html_bodies.clear()
-        self._keep(glossary, links, renderer, rendered, pages, renderer.bodies([page for page, _ in rendered.values()]))
+        self.html_bodies.start(renderer, self.pages)
+        self._keep(glossary, links, renderer, rendered, pages, {})
         self.checked = True
         return Update(sorted(stats.written + stats.removed), len(pages), full=True)
 
@@ -164,5 +200,5 @@ class IncrementalGenerator:
               pages: list[Page], bodies: dict[str, HtmlBody]) -> None:
         self.glossary, self.links, self.renderer = glossary, links, renderer
         self.pages.update((p.path, p) for p in pages)
-        self.html_bodies.update(bodies)
+        self.html_bodies.add(renderer, bodies)
         self.reads.update((path, reads) for path, (_, reads) in rendered.items())

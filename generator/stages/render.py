@@ -336,6 +336,10 @@ class TrackedRenderer:
                 out[path] = (self.renderer.page(path), reads)
         return out
 
+    def has_html(self, path: str) -> bool:
+        """Whether the page at ``path`` has an HTML twin."""
+        return self.renderer.has_html(path)
+
     def bodies(self, pages: list[Page]) -> dict[str, HtmlBody]:
         """The HTML bodies of those ``pages`` that have an HTML twin (see :func:`render_html_bodies`)."""
         return {page.path: self.renderer.body(page) for page in pages if self.renderer.has_html(page.path)}
