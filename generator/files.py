@@ -1,4 +1,5 @@
-"""Writing files the way every stage and command does: atomically, and only when the bytes change.
+"""Writing files the way every stage and command does: atomically, and only when the bytes change; and
+telling whether a file changed (:func:`file_status`).
 
 Layer 0: it imports nothing of the package.
 """
@@ -53,3 +54,20 @@ def _temporary_beside(file: Path) -> tuple[int, str]:
     handle, name = tempfile.mkstemp(dir=file.parent, prefix=".gen-", suffix=".tmp")
     os.fchmod(handle, 0o644)  # as the other path leaves it (mkstemp's own is 0600)
     return handle, name
+
+
+def file_status(file: str | Path) -> tuple[int, ...]:
+    """What tells whether ``file`` (itself, not a link's target) changed: its times, size, inode and mode;
+    empty when it cannot be read."""
+    try:
+        st = os.stat(file, follow_symlinks=False)
+    except OSError:
+        return ()
+    return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode
+
+
+def relative_posix(file: str | Path, root: Path) -> str:
+    """``file`` relative to ``root`` with forward slashes, as findings print it, or as given when outside it
+    (with strings, not paths: it runs for every data file and page)."""
+    text, prefix = str(file), f"{root}{os.sep}"
+    return (text.removeprefix(prefix) if text.startswith(prefix) else text).replace(os.sep, "/")

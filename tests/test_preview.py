@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,23 +23,12 @@ from generator.findings import GlossaryError
 from generator.project import Project
 from generator.stages.check import checked_glossary
 from generator.stages.link import link_glossary
+from generator.stages.load import scalars
 from generator.stages.page_html import HtmlBody
 from generator.stages.render import Page, render_html_bodies, render_pages
 from tests.conftest import REPO, edit, make_project
 
 SERVE_URL = "http://127.0.0.1:8000/"
-
-
-def _leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    """Every scalar of a YAML document with its path."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _leaves(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _leaves(item, (*path, i))
-    else:
-        yield path, value
 
 
 def _set(doc: Any, path: tuple[Any, ...], value: Any) -> None:
@@ -56,8 +44,8 @@ def _random_edit(root: Path, rng: random.Random, n: int) -> tuple[Path, str]:
     file = rng.choice(files)
     before = file.read_text(encoding="utf-8")
     doc = yaml.safe_load(before)
-    texts = [(p, v) for p, v in _leaves(doc) if isinstance(v, str) and " " in v]
-    dates = [(p, v) for p, v in _leaves(doc) if isinstance(v, dt.date)]
+    texts = [(p, v) for p, v in scalars(doc) if isinstance(v, str) and " " in v]
+    dates = [(p, v) for p, v in scalars(doc) if isinstance(v, dt.date)]
     terms = sorted(p.stem for p in (root / "data" / "terms").glob("*.yaml"))
     kind = rng.random()
     if file.parent.name == "terms" and kind < 0.25:

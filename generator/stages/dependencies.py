@@ -34,7 +34,7 @@ from .link import Links
 from .validate import Glossary, Record
 
 RecordKey = tuple[str, tuple[Any, ...]]
-"""A record's place: its file (as findings show it) and its location in the file (empty for a file of its own)."""
+"""A record's place (:attr:`~generator.stages.validate.Record.place`)."""
 
 WHOLE = "*"
 """The field (or index key) that stands for all of them."""
@@ -66,20 +66,10 @@ class Changes:
             return True
         return bool(reads.fields & {(record, WHOLE) for record, _ in self.fields})
 
-    def __bool__(self) -> bool:
-        return bool(self.names or self.fields or self.entries)
-
-
-def record_key(record: Record[Any]) -> RecordKey:
-    """The place of ``record``."""
-    return record.doc.path, record.base
-
 
 def records_by_key(g: Glossary) -> dict[RecordKey, Record[Any]]:
     """Every record of ``g`` by its place."""
-    records = [*([g.site_record] if g.site_record else []), *g.term_records, *g.framework_records,
-               *g.reference_records, *g.chapter_records, *([g.crosswalk_record] if g.crosswalk_record else [])]
-    return {record_key(r): r for r in records}
+    return {r.place: r for r in g.records}
 
 
 Place = tuple[RecordKey, str | None, tuple[Any, ...]]
@@ -228,7 +218,7 @@ class TrackedLinks:
 
     def text(self, record: Record[Any], *loc: Any) -> str:
         """:meth:`Links.text`, noting the record's field."""
-        _TRACKER.note_field(record_key(record), str(loc[0]) if loc else WHOLE)
+        _TRACKER.note_field(record.place, str(loc[0]) if loc else WHOLE)
         return self.links.text(record, *loc)
 
 
@@ -240,7 +230,7 @@ def shape(value: Any, where: dict[int, Place]) -> Any:
         place = where.get(id(value))
         return ("model", place[0], place[2]) if place else value
     if isinstance(value, Record):
-        return "record", record_key(value)
+        return "record", value.place
     if isinstance(value, Links | Glossary | TrackedLinks):
         return type(value).__name__  # read through its tracked parts only
     if isinstance(value, dict):

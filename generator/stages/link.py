@@ -342,7 +342,7 @@ def relink(old: Links, g: Glossary, linker: Linker, records: set[tuple[str, tupl
     for key in [k for k in links.texts if (k[0], ()) in records]:  # linked records have an empty base
         del links.texts[key], links.targets[key]
     for record in _linked_records(g):
-        if (record.doc.path, record.base) in records:
+        if record.place in records:
             for loc, text in markdown_fields(record.model):
                 _link_text(links, linker, record, loc, text)
     _index_backlinks(links, g)

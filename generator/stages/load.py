@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -304,6 +304,18 @@ def _parse_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
         return None, [Finding(path, mark.line + 1, mark.column + 1, f"document is too large: {exc.what}",
                               "split or simplify the data")]
     return (None if converter.findings else doc), converter.findings
+
+
+def scalars(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
+    """Every scalar of loaded data (what :class:`Document` holds), with its location."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from scalars(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from scalars(item, (*loc, i))
+    else:
+        yield loc, value
 
 
 def file_type_problem(file: Path, root: Path, folder_inside: Callable[[Path], bool] | None = None) -> str | None:

@@ -30,7 +30,7 @@ from ..project import (
     read_manifest,
 )
 from .link import explicit_links, iter_texts
-from .load import Document, Loc
+from .load import Document, scalars
 from .markdown import problems
 from .validate import Glossary, Record, dotted
 
@@ -834,29 +834,16 @@ def _snippet_problem(includes: Path, name: str) -> str | None:
 PLACEHOLDER = re.compile(r"^\s*TODO\b")
 
 
-def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _texts(item, (*loc, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _texts(item, (*loc, i))
-
-
 @rule("G124")
 def placeholders_are_filled_in(g: Glossary) -> Iterator[Finding]:
     """No text in any data file starts with a TODO placeholder: new-term scaffolds must be filled in first."""
     docs: dict[str, Document] = {}
-    records: list[Any] = [*g.term_records, *g.framework_records, *g.reference_records, *g.chapter_records,
-                          *([g.site_record] if g.site_record else []), *([g.crosswalk_record] if g.crosswalk_record else [])]
-    for record in records:
+    for record in g.records:
         docs.setdefault(record.doc.path, record.doc)
     for path in sorted(docs):
         doc = docs[path]
-        for loc, text in _texts(doc.data, ()):
-            if PLACEHOLDER.match(text):
+        for loc, text in scalars(doc.data):
+            if isinstance(text, str) and PLACEHOLDER.match(text):
                 mark = doc.find_text(loc, "TODO")
                 shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:37] + "..."
                 yield Finding(path, mark.line, mark.col, f"{dotted(loc)}: placeholder '{shown}' is not filled in",

@@ -7,7 +7,6 @@ finding. :func:`check` adds the consistency rules of :mod:`generator.rules`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
+from ..files import file_status, relative_posix
 from ..findings import DATA_LAYOUT, SCHEMA, Finding, coded, did_you_mean
 from ..model.records import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
 from ..project import LAYOUT, SCHEMA_DIR, Project
@@ -33,6 +33,12 @@ class Record(Generic[T]):
     model: T
     doc: Document
     base: Loc = ()
+
+    @property
+    def place(self) -> tuple[str, Loc]:
+        """Where the record stands: its file (as findings show it) and its location in the file (empty for a
+        file of its own). Its linked texts are keyed by the place plus the field's location."""
+        return self.doc.path, self.base
 
     def finding(self, *loc: Any, message: str, hint: str = "", key: bool = False, code: str = "") -> Finding:
         """A finding at the field ``loc`` of this record."""
@@ -70,6 +76,12 @@ class Glossary:
         if cached is None or cached[0] != key:
             cached = self._index[name] = (key, index(records))
         return cached[1]
+
+    @property
+    def records(self) -> list[Record[Any]]:
+        """Every record: the site's, the terms', frameworks', references' and chapters', the crosswalk's."""
+        return [*([self.site_record] if self.site_record else []), *self.term_records, *self.framework_records,
+                *self.reference_records, *self.chapter_records, *([self.crosswalk_record] if self.crosswalk_record else [])]
 
     def known(self, kind: str, ids: dict[str, Any]) -> set[str]:
         """Ids of ``kind`` that exist, counting files that failed to load under their file
@@ -180,13 +192,6 @@ def _validate(model: type[T], doc: Document, data: Any, base: Loc, findings: lis
         return None
 
 
-def _display(root: Path, file: Path) -> str:
-    try:
-        return file.relative_to(root).as_posix()
-    except ValueError:
-        return file.as_posix()
-
-
 def _load(root: Path, relative: str, findings: list[Finding], required: bool,
           inside: Callable[[Path], bool] | None = None) -> Document | None:
     file = root / relative
@@ -194,7 +199,7 @@ def _load(root: Path, relative: str, findings: list[Finding], required: bool,
         if required:
             findings.append(Finding(relative, 1, 1, "required data file is missing", f"create {relative}", DATA_LAYOUT))
         return None
-    doc, problems = load_file(file, _display(root, file), root, inside)
+    doc, problems = load_file(file, relative_posix(file, root), root, inside)
     findings.extend(problems)
     return doc
 
@@ -208,11 +213,9 @@ class LoadCache:
 
     def get(self, what: str, file: Path, load: Callable[[], R]) -> R:
         """``load()``, or what it gave last time for ``what`` of this ``file`` if the file has not changed since."""
-        try:
-            st = os.stat(file, follow_symlinks=False)
-        except OSError:
+        status = file_status(file)
+        if not status:
             return load()
-        status = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)
         hit = self.entries.get((what, file))
         if hit is not None and hit[0] == status:
             return hit[1]  # type: ignore[no-any-return]
@@ -221,10 +224,11 @@ class LoadCache:
         return value
 
 
-def _load_cached(cache: LoadCache, root: Path, relative: str, findings: list[Finding], required: bool) -> Document | None:
+def _load_cached(cache: LoadCache, root: Path, relative: str, findings: list[Finding], required: bool,
+                 inside: Callable[[Path], bool]) -> Document | None:
     """:func:`_load` through ``cache`` (the findings of a file come back with it)."""
     problems: list[Finding] = []
-    doc = cache.get("document", root / relative, lambda: (_load(root, relative, problems, required), problems))
+    doc = cache.get("document", root / relative, lambda: (_load(root, relative, problems, required, inside), problems))
     findings.extend(doc[1])
     return doc[0]
 
@@ -239,7 +243,7 @@ def _validated(cache: LoadCache, model: type[T], file: Path, doc: Document, find
 
 def _record_of(root: Path, file: Path, model: type[T], inside: Callable[[Path], bool]) -> tuple[Record[T] | None, list[Finding]]:
     """The record of a term or framework file, with the file's findings (``inside``: :func:`~.load.folders_inside`)."""
-    doc, problems = load_file(file, _display(root, file), root, inside)
+    doc, problems = load_file(file, relative_posix(file, root), root, inside)
     if doc is None:
         return None, problems
     value = _validate(model, doc, doc.data, (), problems)
@@ -251,9 +255,8 @@ def _stray_files(project: Project) -> list[Finding]:
     known = {LAYOUT[k] for k in ("site", "references", "chapters", "crosswalk")}
     findings = []
     root, data = project.root, project.data_dir
-    prefix = f"{root}{os.sep}"
     for file in sorted(data.rglob("*"), key=str):  # by string: comparing paths part by part is slow
-        rel = str(file).removeprefix(prefix).replace(os.sep, "/")
+        rel = relative_posix(file, root)
         if rel.startswith(SCHEMA_DIR + "/") or rel in known or file.name.startswith("."):
             continue
         if file.is_dir() and not file.is_symlink() and file.suffix != ".yaml":
@@ -279,26 +282,26 @@ def load_glossary(project: Project | Path, cache: LoadCache | None = None) -> tu
                                   "run from the project root or pass --root", DATA_LAYOUT)]
     findings.extend(_stray_files(project))
 
-    doc = _load_cached(cache, root, LAYOUT["site"], findings, required=True)
+    doc = _load_cached(cache, root, LAYOUT["site"], findings, required=True, inside=inside)
     if doc and (site := _validated(cache, Site, root / LAYOUT["site"], doc, findings)):
         # the environment's overrides are read once per version of the file: a process's environment is fixed
         site, problems = cache.get("overridden", root / LAYOUT["site"], lambda: apply_overrides(site, doc))
         findings.extend(problems)
         glossary.site, glossary.site_record = site, Record(site, doc)
 
-    doc = _load_cached(cache, root, LAYOUT["references"], findings, required=True)
+    doc = _load_cached(cache, root, LAYOUT["references"], findings, required=True, inside=inside)
     if doc and (refs := _validated(cache, References, root / LAYOUT["references"], doc, findings)):
         glossary.reference_records = cache.get("records", root / LAYOUT["references"], lambda: [
             Record(r, doc, ("references", i)) for i, r in enumerate(refs.references)])
     elif (root / LAYOUT["references"]).exists():
         glossary.unloaded.add(("reference", "*"))
 
-    doc = _load_cached(cache, root, LAYOUT["chapters"], findings, required=False)
+    doc = _load_cached(cache, root, LAYOUT["chapters"], findings, required=False, inside=inside)
     if doc and (chapters := _validated(cache, Chapters, root / LAYOUT["chapters"], doc, findings)):
         glossary.chapter_records = cache.get("records", root / LAYOUT["chapters"], lambda: [
             Record(c, doc, ("chapters", i)) for i, c in enumerate(chapters.chapters)])
 
-    doc = _load_cached(cache, root, LAYOUT["crosswalk"], findings, required=False)
+    doc = _load_cached(cache, root, LAYOUT["crosswalk"], findings, required=False, inside=inside)
     if doc and (crosswalk := _validated(cache, Crosswalk, root / LAYOUT["crosswalk"], doc, findings)):
         glossary.crosswalk_record = cache.get("records", root / LAYOUT["crosswalk"], lambda: Record(crosswalk, doc))
 
