@@ -167,12 +167,13 @@ class IncrementalGenerator:
         links = relink(self.links, glossary, self.linker, edited)
         renderer = TrackedRenderer(glossary, links, history(glossary), self.envs,
                                    places(glossary, self.renderer.places, edited))
-        if renderer.paths() != self.renderer.paths():
+        paths = renderer.paths()
+        if paths != self.renderer.paths():
             return None
         changed = changes(self.glossary, glossary, self.links, links, self.renderer.shapes, renderer.shapes)
         if changed is None:
             return None
-        stale = [path for path in renderer.paths() if changed.meet(self.reads[path])]
+        stale = [path for path in paths if changed.meet(self.reads[path])]
         try:
             rendered = renderer.render(stale)
             bodies = renderer.bodies([page for page, _ in rendered.values()])

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..files import file_status, relative_posix
 from ..findings import Finding, GlossaryError
 from ..heap import settle
 from ..project import MANIFEST, Project
@@ -45,11 +46,19 @@ class PreviewBuild:
     findings: list[Finding] = field(default_factory=list)
     built: list[str] = field(default_factory=list)
     """The files that changed (paths under the project), which MkDocs built again; every one when ``full``."""
-    full: bool = False
-    """Whether MkDocs built the whole site."""
-    dirty: bool = False
-    """Whether MkDocs made a dirty build (files were added or removed)."""
+    plan: str = PAGES
+    """What MkDocs built (:meth:`Preview._plan`)."""
     seconds: float = 0.0
+
+    @property
+    def full(self) -> bool:
+        """Whether MkDocs built the whole site."""
+        return self.plan == EVERYTHING
+
+    @property
+    def dirty(self) -> bool:
+        """Whether MkDocs made a dirty build (files were added or removed)."""
+        return self.plan == NEW_FILES
 
     def summary(self) -> str:
         if self.update is None:
@@ -122,14 +131,14 @@ class Preview:
         self.written = dict(_status(content / rel, self.project.root) for rel in update.written)
         sources = self._sources()
         changed = sorted(rel for rel in sources.keys() | self.sources.keys() if sources.get(rel) != self.sources.get(rel))
-        result = PreviewBuild(update, built=changed)
         plan = self._plan(changed)
+        result = PreviewBuild(update, built=sorted(sources) if plan == EVERYTHING else changed, plan=plan)
         if plan == PAGES:
             self._rebuild(changed)
         else:
+            if plan == NEW_FILES:
+                self._remove_outputs(changed)
             self._build_all(dirty=plan == NEW_FILES)
-            result.full, result.dirty = plan == EVERYTHING, plan == NEW_FILES
-            result.built = sorted(sources) if result.full else changed
         if plan != PAGES or update.full:
             settle()  # the collector stops walking the state kept for the next edit
         self.sources = sources
@@ -146,38 +155,56 @@ class Preview:
         """The consistency rules' findings on the data last built (empty when the last update ran them)."""
         return [] if self.generator.checked else self.generator.check()
 
+    def watched(self) -> list[Path]:
+        """What a change to calls for a build: the data, the page templates, and what MkDocs reads."""
+        return [self.project.data_dir, TEMPLATES, *self._read_by_mkdocs()]
+
+    def _read_by_mkdocs(self) -> list[Path]:
+        """The content folder, mkdocs.yml and the theme folder (mkdocs.yml's ``custom_dir``)."""
+        return [self.project.content_dir, self.project.mkdocs_yml, self.project.root / "generator" / "theme"]
+
     def _sources(self) -> dict[str, tuple[int, ...]]:
-        """The status of every file a MkDocs build reads: content/, mkdocs.yml and the theme folder."""
-        root = self.project.root
-        theme = root / "generator" / "theme"
-        return {**dict(_statuses(self.project.content_dir, root)), **dict(_statuses(theme, root)),
-                **dict(_statuses(self.project.mkdocs_yml, root))}
+        """The status of every file a MkDocs build reads (:meth:`_read_by_mkdocs`)."""
+        return {rel: status for path in self._read_by_mkdocs() for rel, status in _statuses(path, self.project.root)}
 
     def _plan(self, changed: list[str]) -> str:
         """How MkDocs builds after the files ``changed`` (paths under the project) changed:
 
         * :data:`PAGES`, only them again, when each is a page or file the last build knows and still exists;
-        * :data:`NEW_FILES`, a dirty build, when files were added or removed under content/ (a removed page's
-          output is deleted): MkDocs builds the files newer than their output;
+        * :data:`NEW_FILES`, a dirty build, when files were added or removed under content/: MkDocs builds the
+          files newer than their output;
         * :data:`EVERYTHING`, when mkdocs.yml, the theme or a file the site excludes (such as an include,
           which other pages take in) changed, or there is no last build, or ``full_builds``."""
         if self.built is None or self.full_builds:
             return EVERYTHING
-        content = self.project.content_dir.relative_to(self.project.root).as_posix() + "/"
         plan = PAGES
         for rel in changed:
-            if not rel.startswith(content):
+            if not rel.startswith(self._content):
                 return EVERYTHING
-            file = self.built.capture.files.get_file_from_path(rel.removeprefix(content))
-            exists = (self.project.root / rel).is_file()
+            file = self._known(rel)
             if file is not None and file.inclusion.is_excluded():
-                if rel.removeprefix(content) != MANIFEST:  # the generator's list of its pages is read by no page
+                if rel.removeprefix(self._content) != MANIFEST:  # the generator's list of its pages is read by no page
                     return EVERYTHING
-            elif file is None or not exists:
+            elif file is None or not (self.project.root / rel).is_file():
                 plan = NEW_FILES
-                if file is not None:
-                    Path(file.abs_dest_path).unlink(missing_ok=True)
         return plan
+
+    @property
+    def _content(self) -> str:
+        """The content folder's path under the project, with a slash: the prefix of every page's path."""
+        return self.project.content_dir.relative_to(self.project.root).as_posix() + "/"
+
+    def _known(self, rel: str) -> Any:
+        """The file at ``rel`` (a path under the project, in the content folder) as the last build knew it, or None."""
+        assert self.built is not None
+        return self.built.capture.files.get_file_from_path(rel.removeprefix(self._content))
+
+    def _remove_outputs(self, changed: list[str]) -> None:
+        """Delete what the last build wrote for the files among ``changed`` that are gone."""
+        for rel in changed:
+            file = self._known(rel) if rel.startswith(self._content) else None
+            if file is not None and not (self.project.root / rel).is_file():
+                Path(file.abs_dest_path).unlink(missing_ok=True)
 
     def _build_all(self, dirty: bool = False) -> None:
         """A MkDocs build of the preview (``dirty``: of the files newer than their output), kept for the page
@@ -200,8 +227,7 @@ class Preview:
 
         assert self.built is not None
         config, capture = self.built.config, self.built.capture
-        content = self.project.content_dir.relative_to(self.project.root).as_posix() + "/"
-        files = [capture.files.get_file_from_path(rel.removeprefix(content)) for rel in changed]
+        files = [self._known(rel) for rel in changed]
         pages = [f for f in files if f.is_documentation_page()]
         for file in files:
             if not file.is_documentation_page():
@@ -241,10 +267,5 @@ def _statuses(path: Path, root: Path) -> Iterator[tuple[str, tuple[int, ...]]]:
 
 
 def _status(file: str | Path, root: Path) -> tuple[str, tuple[int, ...]]:
-    """``(path under root, status)`` of one file: times, size, inode and mode (empty when it cannot be read)."""
-    try:
-        st = os.stat(file, follow_symlinks=False)
-        status: tuple[int, ...] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)
-    except OSError:
-        status = ()
-    return str(file).removeprefix(f"{root}{os.sep}").replace(os.sep, "/"), status
+    """``(path under root, status)`` of one file (:func:`~generator.files.file_status`)."""
+    return relative_posix(file, root), file_status(file)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from ..build.preview import Preview, PreviewBuild
-from ..stages.render import TEMPLATES
 from .base import Command
 from .output import print_findings
 
@@ -37,7 +36,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"built the preview: {first.summary()}", flush=True)
         server = _server(preview, host=host, port=int(port), root=str(site_dir))
         server.error_handler = lambda code: _error_page(site_dir, code)
-        for path in (project.data_dir, TEMPLATES, project.content_dir, project.mkdocs_yml, project.root / "generator" / "theme"):
+        for path in preview.watched():
             if path.exists():
                 server.watch(str(path))
         try:
