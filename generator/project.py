@@ -210,13 +210,16 @@ def read_manifest(content: Path) -> set[str]:
         text = file.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return set()
-    root = content.resolve()
+    inside = folders_inside(content)
+    return {line for line in text.splitlines() if not line.startswith("#") and safe_manifest_entry(content, line, inside)}
 
-    @functools.cache
-    def folder_inside(folder: str) -> bool:
-        return (content / folder).resolve().is_relative_to(root)
 
-    return {line for line in text.splitlines() if not line.startswith("#") and safe_manifest_entry(content, line, folder_inside)}
+def folders_inside(root: Path) -> Callable[[str | Path], bool]:
+    """Whether a folder (relative to ``root``, or absolute) lies inside ``root`` with symbolic links resolved,
+    each folder resolved once: the files of a folder share the answer. For one pass over the files only, never
+    kept longer: a folder may become a link between two passes."""
+    resolved = root.resolve()
+    return functools.cache(lambda folder: (root / folder).resolve().is_relative_to(resolved))
 
 
 MARK_HEAD_BYTES = 65536

@@ -18,7 +18,6 @@ Python ``SafeLoader`` otherwise.
 
 from __future__ import annotations
 
-import functools
 import re
 import stat
 from collections.abc import Callable, Iterator
@@ -343,18 +342,11 @@ def file_type_problem(file: Path, root: Path, folder_inside: Callable[[Path], bo
     return None
 
 
-def folders_inside(root: Path) -> Callable[[Path], bool]:
-    """Whether a folder, with symbolic links resolved, lies inside ``root``: each folder resolved once (for one
-    load of the data, never kept longer: a folder may become a link between two loads)."""
-    resolved = root.resolve()
-    return functools.cache(lambda folder: folder.resolve().is_relative_to(resolved))
-
-
 def load_file(file: Path, display: str, root: Path | None = None,
               folder_inside: Callable[[Path], bool] | None = None) -> tuple[Document | None, list[Finding]]:
     """Load one data file; ``display`` is the path printed in findings (coded LOAD). With ``root``, a file
     that :func:`file_type_problem` refuses is reported instead of read (a FIFO would block the build);
-    ``folder_inside`` (:func:`folders_inside`) saves resolving every file's folder again."""
+    ``folder_inside`` (:func:`generator.project.folders_inside`) saves resolving every file's folder again."""
     problem = file_type_problem(file, root, folder_inside) if root is not None else None
     if problem:
         return None, coded([Finding(display, 1, 1, f"file {problem}", "replace it by a regular YAML file")], LOAD)

@@ -17,9 +17,9 @@ from pydantic import ValidationError
 from ..files import file_status, relative_posix
 from ..findings import DATA_LAYOUT, SCHEMA, Finding, coded, did_you_mean
 from ..model.records import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
-from ..project import LAYOUT, SCHEMA_DIR, Project
+from ..project import LAYOUT, SCHEMA_DIR, Project, folders_inside
 from .address import apply_overrides
-from .load import Document, Loc, folders_inside, load_file
+from .load import Document, Loc, load_file
 
 T = TypeVar("T", bound=Strict)
 R = TypeVar("R")
@@ -242,7 +242,7 @@ def _validated(cache: LoadCache, model: type[T], file: Path, doc: Document, find
 
 
 def _record_of(root: Path, file: Path, model: type[T], inside: Callable[[Path], bool]) -> tuple[Record[T] | None, list[Finding]]:
-    """The record of a term or framework file, with the file's findings (``inside``: :func:`~.load.folders_inside`)."""
+    """The record of a term or framework file, with the file's findings (``inside``: see ``folders_inside``)."""
     doc, problems = load_file(file, relative_posix(file, root), root, inside)
     if doc is None:
         return None, problems

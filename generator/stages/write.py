@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..files import write_if_changed
 from ..findings import WRITE, Finding, GlossaryError
-from ..project import MANIFEST, is_generated, read_manifest
+from ..project import MANIFEST, folders_inside, is_generated, read_manifest
 from .render import Page
 
 
@@ -65,7 +65,7 @@ def write_pages(content: Path, pages: list[Page]) -> WriteStats:
     """Write ``pages`` under ``content``; remove generated files no longer produced."""
     manifest = read_manifest(content)
     stats = WriteStats()
-    inside = _folders_inside(content, {posixpath.dirname(p.path) for p in pages})
+    inside = folders_inside(content)
     conflicts = [
         Finding(f"{content.name}/{p.path}", 1, 1, "a hand-written page is in the way of a generated one",
                 "move or rename the hand-written page; generated pages are listed in content/.generated "
@@ -76,7 +76,7 @@ def write_pages(content: Path, pages: list[Page]) -> WriteStats:
     ] + [
         Finding(f"{content.name}/{p.path}", 1, 1, "a folder on the way to this generated page leads outside content/",
                 "replace the symbolic link by a real folder", code=WRITE)
-        for p in pages if not inside[posixpath.dirname(p.path)]
+        for p in pages if not inside(posixpath.dirname(p.path))
     ]
     if conflicts:
         raise GlossaryError(conflicts)
@@ -94,13 +94,6 @@ def write_pages(content: Path, pages: list[Page]) -> WriteStats:
         f"{p}\n" for p in sorted(produced))
     write_if_changed(content / MANIFEST, listing)
     return stats
-
-
-def _folders_inside(content: Path, folders: set[str]) -> dict[str, bool]:
-    """For each folder (relative to ``content``): whether, with symbolic links resolved, it lies inside
-    ``content``. Each folder is resolved once: the pages share a few."""
-    root = content.resolve()
-    return {folder: (content / folder).resolve().is_relative_to(root) for folder in folders}
 
 
 def _remove_empty_parents(folder: Path, stop: Path) -> None:
