@@ -48,16 +48,19 @@ def search_view(content: str) -> str:
 def _resolve_links(body: str, resolver: Any, known: _Resolved) -> str:
     """Every ``<a href>`` of ``body`` as MkDocs resolves a Markdown link (``.md`` source to page URL), each
     resolved by MkDocs once per page shape (:class:`_Resolved`)."""
+    shape = known.shape(resolver.file)
+
     def resolve(match: re.Match[str]) -> str:
-        url = known.resolve(resolver, html.unescape(match.group(2)))
-        return f"{match.group(1)}{html.escape(url)}{match.group(3)}"
+        return f"{match.group(1)}{known.resolve(resolver, shape, match.group(2))}{match.group(3)}"
 
     return _LINK.sub(resolve, body)
 
 
 @dataclass(frozen=True)
 class _Link:
-    url: str
+    href: str
+    escaped: str
+    """The resolved address, HTML-escaped for the attribute."""
     target: Any
     anchor: str
 
@@ -70,22 +73,28 @@ class _Resolved:
 
     def __init__(self, files: Any) -> None:
         self.by_url = {f.url: f for f in files.documentation_pages()}
-        self.links: dict[tuple[str, str, str], _Link] = {}
+        self.links: dict[tuple[tuple[str, str], str], _Link] = {}
 
-    def resolve(self, resolver: Any, href: str) -> str:
-        """``resolver.path_to_url(href)``, taken from an earlier page of the same shape when there is one."""
+    def shape(self, page: Any) -> tuple[str, str]:
+        """The shape of ``page`` (a MkDocs ``File``): its source folder and its address with the last segment as ``*``."""
+        return posixpath.dirname(page.src_uri), _LAST_SEGMENT.sub(r"*\1", page.url)
+
+    def resolve(self, resolver: Any, shape: tuple[str, str], attribute: str) -> str:
+        """The ``href`` attribute value ``attribute`` (HTML-escaped) as ``resolver.path_to_url`` resolves it, escaped
+        again; taken from an earlier page of the same ``shape`` (:meth:`shape` of ``resolver.file``) when there is one."""
         page = resolver.file
-        key = (posixpath.dirname(page.src_uri), _LAST_SEGMENT.sub(r"*\1", page.url), href)
+        key = (shape, attribute)
         link = self.links.get(key)
         if link is not None and not link.target.url.startswith(page.url):
             if link.anchor:
-                resolver.links_to_anchors.setdefault(link.target, {}).setdefault(link.anchor, href)
-            return link.url
+                resolver.links_to_anchors.setdefault(link.target, {}).setdefault(link.anchor, link.href)
+            return link.escaped
+        href = html.unescape(attribute)
         url = resolver.path_to_url(href)
         link = self._link(page, href, url)
         if link is not None:
             self.links[key] = link
-        return url
+        return html.escape(url)
 
     def _link(self, page: Any, href: str, url: str) -> _Link | None:
         """The link ``href`` resolved to ``url`` from ``page``, when it may be reused (see the class)."""
@@ -96,7 +105,7 @@ class _Resolved:
         target = self.by_url.get(joined + "/" if resolved.path.endswith("/") else joined)
         if target is None or target.inclusion.is_excluded() or target.url.startswith(page.url):
             return None
-        return _Link(url, target, source.fragment)
+        return _Link(href, html.escape(url), target, source.fragment)
 
 
 _LAST_SEGMENT = re.compile(r"[^/]+(/?)$")

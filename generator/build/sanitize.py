@@ -59,6 +59,8 @@ ATTRIBUTES: dict[str, set[str]] = {
     "label": {"for"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+_CLEANER = nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True)
+"""The allowlist, built once: ``nh3.clean`` would build it again for every page."""
 
 
 def _safe_json_ld(text: str) -> str:
@@ -76,8 +78,7 @@ def clean_article(html: str) -> str:
             blocks.append(_safe_json_ld(match.group(1)))
         except ValueError:
             continue  # not JSON: dropped with the rest of the unsafe markup
-    body = nh3.clean(_JSON_LD.sub("", html), tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel=None, strip_comments=True)
+    body = _CLEANER.clean(_JSON_LD.sub("", html))
     scripts = "".join(f'<script type="application/ld+json">{b}</script>' for b in blocks)
     return body + scripts
 
@@ -92,8 +93,9 @@ def sanitize_file(page: Path) -> None:
     write_if_changed(page, sanitize_page(page.read_text(encoding="utf-8")))
 
 
-SANITIZED: ContextVar[frozenset[Path]] = ContextVar("SANITIZED", default=frozenset())
-"""Pages of the site being built that :class:`SanitizeAsBuilt` already sanitized (resolved paths)."""
+SANITIZED: ContextVar[frozenset[str]] = ContextVar("SANITIZED", default=frozenset())
+"""Pages of the site being built that :class:`SanitizeAsBuilt` already sanitized (paths relative to the site
+folder, with forward slashes)."""
 
 
 def sanitize_site(glossary: object, site_dir: Path) -> None:
@@ -102,7 +104,7 @@ def sanitize_site(glossary: object, site_dir: Path) -> None:
     Each page is cleaned on its own, so the result is the same for any number of workers. Pages in
     :data:`SANITIZED` were cleaned while MkDocs built the site and are skipped."""
     done = SANITIZED.get()
-    pages = sorted(p for p in Path(site_dir).rglob("*.html") if p.resolve() not in done)
+    pages = sorted(p for p in Path(site_dir).rglob("*.html") if p.relative_to(site_dir).as_posix() not in done)
     workers = min(WORKERS.get(), max(1, len(pages) // PAGES_PER_WORKER))
     if workers <= 1:
         for page in pages:
@@ -126,14 +128,14 @@ class SanitizeAsBuilt:
     the sanitize step then skips (it cleans what MkDocs wrote without a page event: 404.html)."""
 
     def __init__(self) -> None:
-        self.done: set[Path] = set()
+        self.done: set[str] = set()
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        self.done.add(Path(page.file.abs_dest_path).resolve())
+        self.done.add(page.file.dest_uri)
         return sanitize_page(_encodable(output)) if output else output
 
-    def finish(self) -> frozenset[Path]:
-        """The pages sanitized as they were built (resolved paths)."""
+    def finish(self) -> frozenset[str]:
+        """The pages sanitized as they were built (paths relative to the site folder)."""
         return frozenset(self.done)
 
 
@@ -147,7 +149,7 @@ def _encodable(text: str) -> str:
 
 
 @contextlib.contextmanager
-def already_sanitized(pages: frozenset[Path]) -> Iterator[None]:
+def already_sanitized(pages: frozenset[str]) -> Iterator[None]:
     """Let :func:`sanitize_site` skip ``pages`` inside this block."""
     token = SANITIZED.set(pages)
     try:
