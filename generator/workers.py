@@ -12,9 +12,13 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import multiprocessing.context
+import multiprocessing.pool
 import signal
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 INTERRUPTS = frozenset({signal.SIGINT, signal.SIGTERM})
 """The signals that stop a build."""
@@ -60,3 +64,56 @@ def quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
+
+
+_BACKGROUND: dict[str, Any] = {}
+"""In a worker of :class:`InBackground`: the function and the items, inherited from the fork."""
+
+
+def _start_background_worker(func: Callable[[Any], Any], items: Sequence[Any]) -> None:
+    quiet_worker()
+    _BACKGROUND.update(func=func, items=items)
+
+
+def _apply_to(indexes: range) -> list[Any]:
+    func, items = _BACKGROUND["func"], _BACKGROUND["items"]
+    return [func(items[i]) for i in indexes]
+
+
+class InBackground(Generic[T, R]):
+    """``[func(item) for item in items]``, computed by ``jobs`` forked processes while the caller goes on with its
+    own work; :meth:`result` waits for the list. ``func`` and ``items`` reach the workers by the fork, never
+    pickled; the results are pickled back. The list is the same for any ``jobs``. With one job nothing runs in
+    the background: :meth:`result` computes the list itself. :meth:`close` stops workers still running."""
+
+    def __init__(self, func: Callable[[T], R], items: Sequence[T], jobs: int):
+        self.func, self.items = func, items
+        self.jobs = max(1, min(jobs, len(items)))
+        self.results: list[R] | None = None
+        self.pool: multiprocessing.pool.Pool | None = None
+        if self.jobs > 1:
+            self.pool = fork_context().Pool(self.jobs, initializer=_start_background_worker, initargs=(func, items))
+            self.shares = self.pool.map_async(_apply_to, [range(k, len(items), self.jobs) for k in range(self.jobs)])
+
+    def result(self) -> list[R]:
+        """The results, in the order of the items (a worker's error is raised here)."""
+        if self.results is None:
+            if self.pool is None:
+                self.results = [self.func(item) for item in self.items]
+            else:
+                try:
+                    shares = self.shares.get()
+                finally:
+                    self.close()
+                merged: list[R] = [None] * len(self.items)  # type: ignore[list-item]
+                for k, share in enumerate(shares):
+                    merged[k::self.jobs] = share
+                self.results = merged
+        return self.results
+
+    def close(self) -> None:
+        """Stop the workers (at once: their results are not wanted, or already in)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None

@@ -20,10 +20,14 @@ import pytest
 
 from generator.build import prerendered
 from generator.build.pipeline import build_site
+from generator.findings import RENDER, Finding, GlossaryError
 from generator.stages import render
+from generator.stages.check import checked_glossary
+from generator.stages.link import link_glossary
 from generator.stages.markdown_html import block_html, inline_html
 from generator.stages.page_html import anchor_headings, apply_abbreviations, finish_html
 from generator.stages.render import HTML_TWINS, in_processes
+from generator.workers import InBackground
 
 from .conftest import REPO
 
@@ -174,3 +178,42 @@ def test_work_shared_by_processes_comes_back_in_order(monkeypatch: pytest.Monkey
     assert [square for square, _ in results] == [n * n for n in range(50)]
     assert len({pid for _, pid in results}) == 2
     assert in_processes(lambda n: n, [1, 2, 3], 1) == [1, 2, 3]
+
+
+def test_work_in_the_background_comes_back_in_order_while_the_caller_goes_on() -> None:
+    work = InBackground(lambda n: (n * n, os.getpid()), list(range(50)), 3)
+    assert work.pool is not None  # started at once: the caller's own work overlaps it
+    results = work.result()
+    assert [square for square, _ in results] == [n * n for n in range(50)]
+    assert os.getpid() not in {pid for _, pid in results}  # all of it done by the workers
+    assert work.pool is None and work.result() is results  # the workers are gone; the list is kept
+    alone = InBackground(lambda n: (n, os.getpid()), [1, 2], 1)
+    assert alone.pool is None and alone.result() == [(1, os.getpid()), (2, os.getpid())]
+
+
+def test_an_error_in_a_background_worker_reaches_the_caller_with_its_findings() -> None:
+    finding = Finding("generator/stages/templates/term.html.j2", 3, 1, "no such field", "fix the template", code=RENDER)
+
+    def fail(n: int) -> int:
+        if n == 7:
+            raise GlossaryError([finding])
+        return n
+
+    work = InBackground(fail, list(range(20)), 2)
+    with pytest.raises(GlossaryError) as raised:
+        work.result()
+    assert raised.value.findings == [finding]
+    assert work.pool is None
+
+
+def test_bodies_in_the_background_are_those_rendered_in_one_process(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "MIN_ITEMS_PER_PROCESS", 1)
+    glossary = checked_glossary(project)
+    links = link_glossary(glossary)
+    pages = render.render_pages(glossary, links)
+    background = render.HtmlBodiesInBackground(glossary, links, pages, jobs=2)
+    assert background.work.pool is not None
+    assert sorted(background) == sorted([*(f"terms/{tid}.md" for tid in glossary.terms), *HTML_TWINS])
+    assert "terms/no-such-term.md" not in background and "index.md" not in background
+    assert dict(background.items()) == render.render_html_bodies(glossary, links, pages, jobs=1)
+    background.close()

@@ -120,7 +120,8 @@ class ParallelPages:
                 Page(None, file, config)  # what MkDocs does itself for a page that is not in the nav
         pages = [file.page for file in documents]
         shares = [list(range(k, len(pages), self.jobs)) for k in range(self.jobs)]
-        _JOB.update(config=config, files=files, pages=pages, bodies=self.bodies)
+        # The bodies in hand before the fork (a mapping may still be rendering them: the workers must not wait)
+        _JOB.update(config=config, files=files, pages=pages, bodies=dict(self.bodies.items()))
         try:
             with fork_context().Pool(self.jobs - 1, initializer=quiet_worker) as pool:
                 others = pool.map_async(_render_pages, shares[1:])

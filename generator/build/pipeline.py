@@ -15,7 +15,7 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from ..stages.address import release_problems
 from ..stages.check import checked_glossary
 from ..stages.link import Links, link_glossary
 from ..stages.page_html import HtmlBody
-from ..stages.render import Page, render_html_bodies, render_pages
+from ..stages.render import HtmlBodiesInBackground, Page, render_pages
 from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
 from . import export, redirects, sanitize
@@ -71,19 +71,21 @@ class GenerateResult:
     links: Links | None = None
     pages: list[Page] = field(default_factory=list)
     history: Any = None
-    html_bodies: dict[str, HtmlBody] = field(default_factory=dict)
+    html_bodies: Mapping[str, HtmlBody] = field(default_factory=dict)
     """The HTML bodies of the pages a build rendered as HTML too, by path under ``content/``."""
 
 
 def generate(root: Project | Path, timings: Timings | None = None, jobs: int = 1,
-             glossary: Glossary | None = None) -> GenerateResult:
+             glossary: Glossary | None = None, html: bool = False) -> GenerateResult:
     """Check the data (unless ``glossary``, already checked, is given), then write the generated pages; raises
-    :class:`GlossaryError` on findings. ``jobs`` processes render the pages (the same pages for any number)."""
+    :class:`GlossaryError` on findings. ``jobs`` processes render the pages (the same pages for any number).
+    With ``html``, the pages' HTML bodies (:class:`HtmlBodiesInBackground`) start rendering in ``jobs`` workers
+    once the pages are rendered, while this process writes them; the caller closes them."""
     with fewer_collections():
-        return _generate(Project.at(root), timings or Timings(), jobs, glossary)
+        return _generate(Project.at(root), timings or Timings(), jobs, glossary, html)
 
 
-def _generate(project: Project, timings: Timings, jobs: int, glossary: Glossary | None) -> GenerateResult:
+def _generate(project: Project, timings: Timings, jobs: int, glossary: Glossary | None, html: bool) -> GenerateResult:
     """:func:`generate`'s stages."""
     if glossary is None:
         with timings.stage("load+validate"):
@@ -94,9 +96,15 @@ def _generate(project: Project, timings: Timings, jobs: int, glossary: Glossary 
         changes = history(glossary)
     with timings.stage("render"):
         pages = render_pages(glossary, links, changes, jobs=jobs)
-    with timings.stage("write"):
-        stats = write_pages(project.content_dir, pages)
-    return GenerateResult(glossary, stats, timings, links=links, pages=pages, history=changes)
+    bodies = HtmlBodiesInBackground(glossary, links, pages, changes, jobs) if html else None
+    try:
+        with timings.stage("write"):
+            stats = write_pages(project.content_dir, pages)
+    except BaseException:
+        if bodies is not None:
+            bodies.close()
+        raise
+    return GenerateResult(glossary, stats, timings, links=links, pages=pages, history=changes, html_bodies=bodies or {})
 
 
 def safe_site_dir(project: Project, site: Path | None = None) -> list[Finding]:
@@ -279,13 +287,15 @@ def _build_locked(project: Project, progress: Callable[[str], None], jobs: int |
     # are computed in a worker from here on, on the core that linking and writing leave idle.
     with (_signals_as_interrupts(), build_timestamp(epoch),
           prepared_in_background(POST_BUILD_STEPS, glossary, workers) as prepared):
-        result = generate(project, timings, jobs=workers, glossary=glossary)
-        with timings.stage("digest"):
-            digest = inputs_digest(project, epoch, options=options)
-        if not markdown_only:
-            with timings.stage("render html"):
-                assert result.links is not None
-                result.html_bodies = render_html_bodies(glossary, result.links, result.pages, result.history, workers)
-        progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
-        _build_into(project, site, digest, result, prepared, progress, workers, offline, timings)
+        # The HTML bodies render in workers from here (generate's html) while the pages are written, the
+        # inputs digested and MkDocs started; MkDocs waits for them before it reads the pages.
+        result = generate(project, timings, jobs=workers, glossary=glossary, html=not markdown_only)
+        try:
+            with timings.stage("digest"):
+                digest = inputs_digest(project, epoch, options=options)
+            progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
+            _build_into(project, site, digest, result, prepared, progress, workers, offline, timings)
+        finally:
+            if isinstance(result.html_bodies, HtmlBodiesInBackground):
+                result.html_bodies.close()
     return result

@@ -13,7 +13,7 @@ import html
 import json
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,7 +24,7 @@ from .. import urls
 from ..findings import RENDER, Finding, GlossaryError
 from ..model.records import ELEMENT_TITLES
 from ..project import GENERATED_MARK, LAYOUT
-from ..workers import fork_context, quiet_worker
+from ..workers import InBackground, fork_context, quiet_worker
 from .cite import bibtex_entry
 from .dependencies import Place, Reads, TrackedLinks, TrackingContext, places, shape, tracking
 from .link import EXPLICIT, FieldPathError, Links, Referrer, Role, whole_word_matches
@@ -350,9 +350,36 @@ def render_html_bodies(g: Glossary, links: Links, pages: list[Page], history: An
     """The HTML bodies of the ``pages`` (from :func:`render_pages`, with the same ``history``) that have an
     HTML twin: the term pages and :data:`HTML_TWINS`, by path. ``jobs`` processes share them (the same
     bodies for any number)."""
-    renderer = _Renderer(g, links, history, html=True)
-    twins = [page for page in pages if renderer.has_html(page.path)]
-    return dict(zip((p.path for p in twins), in_processes(renderer.body, twins, jobs), strict=True))
+    return dict(HtmlBodiesInBackground(g, links, pages, history, jobs).items())
+
+
+class HtmlBodiesInBackground(Mapping[str, HtmlBody]):
+    """The bodies :func:`render_html_bodies` gives, rendered by ``jobs`` forked workers from the moment this is
+    made, while the build goes on (writing the pages, starting MkDocs). Which pages have a body is known at once;
+    the first body asked for waits for them all. With one job, they are rendered then, in this process.
+    :meth:`close` stops the workers when the build ends without them."""
+
+    def __init__(self, g: Glossary, links: Links, pages: list[Page], history: Any = None, jobs: int = 1):
+        renderer = _Renderer(g, links, history, html=True)
+        twins = [page for page in pages if renderer.has_html(page.path)]
+        self.paths = {page.path: i for i, page in enumerate(twins)}
+        self.work = InBackground(renderer.body, twins, max(1, min(jobs, len(twins) // MIN_ITEMS_PER_PROCESS)))
+
+    def __getitem__(self, path: str) -> HtmlBody:
+        return self.work.result()[self.paths[path]]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def close(self) -> None:
+        """Stop the workers if they are still rendering."""
+        self.work.close()
 
 
 HTML_TWINS = {urls.GLOSSARY: "az.html.j2"}
