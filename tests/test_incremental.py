@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import html
+import json
 import os
 import signal
 import subprocess
 from pathlib import Path
 from typing import Any
 
+import mkdocs.commands.build as mkdocs_build_module
 import pytest
 
 from generator.build import parallel_pages, prerendered, sanitize, shared_nav
@@ -116,7 +119,8 @@ def test_the_shared_navigation_and_links_give_the_same_site(tmp_path: Path, monk
     for shared in (True, False):
         if not shared:
             monkeypatch.setattr(shared_nav.SharedNav, "on_env", lambda self, env, config, files: env)
-            monkeypatch.setattr(prerendered._Resolved, "resolve", lambda self, resolver, href: resolver.path_to_url(href))
+            monkeypatch.setattr(prerendered._Resolved, "resolve", lambda self, resolver, shape, attribute:
+                                html.escape(resolver.path_to_url(html.unescape(attribute))))
         root = make_project(tmp_path / f"shared-{shared}")
         build_site(root, jobs=1)
         sites[shared] = tree_digest(root / "site")
@@ -130,10 +134,36 @@ def test_a_warning_in_a_worker_still_fails_the_strict_build(tmp_path: Path, monk
     root = make_project(tmp_path / "broken")
     about = root / "content" / "about.md"
     about.write_text(about.read_text(encoding="utf-8") + "\nSee [the missing page](missing.md).\n", encoding="utf-8")
+    page_builder = mkdocs_build_module._build_page
     with pytest.raises(GlossaryError) as exc:
         build_site(root, jobs=2)
     assert any(f.path == "content/about.md" and "missing.md" in f.message for f in exc.value.findings)
     assert not (root / "site").exists()
+    assert mkdocs_build_module._build_page is page_builder  # MkDocs' loop builds every page again
+
+
+@pytest.mark.slow
+def test_mkdocs_own_loop_passes_over_the_pages_the_workers_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each page is built once, by a worker; the build's process still counts it as sanitized (the post-build
+    step cleans only what no page event did: 404.html) and MkDocs' page builder is its own again afterwards."""
+    monkeypatch.setattr(parallel_pages, "MIN_PAGES", 1)
+    build_page, here, cleaned = mkdocs_build_module._build_page, [], []
+
+    def build_page_here(page: Any, *args: Any, **kwargs: Any) -> None:
+        if os.getpid() == parent:
+            here.append(page.file.src_uri)
+        build_page(page, *args, **kwargs)
+
+    parent = os.getpid()
+    monkeypatch.setattr(mkdocs_build_module, "_build_page", build_page_here)
+    monkeypatch.setattr(sanitize, "sanitize_file", cleaned.append)
+    root = make_project(tmp_path / "project")
+    build_site(root, jobs=2)
+    assert here == []
+    assert [page.name for page in cleaned] == ["404.html"]
+    assert mkdocs_build_module._build_page is build_page_here
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert {"terms/scaling-policy/"} <= {doc["location"] for doc in index["docs"]}  # the workers' entries, replayed
 
 
 def _pid_unless_bad(glossary: str) -> int:

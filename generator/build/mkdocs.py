@@ -74,6 +74,7 @@ def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, d
     pages = sum(1 for p in content.rglob("*.md") if urls.is_page(p.relative_to(content).as_posix())) if progress else 0
     counter = _Progress(pages, progress) if progress and pages >= PROGRESS_MIN_PAGES else None
     level = build_logger.level
+    parallel: ParallelBuild | None = None
     if counter:
         build_logger.addHandler(counter)
         build_logger.setLevel(logging.DEBUG)
@@ -82,7 +83,7 @@ def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, d
                             prerendered=prerendered, plugins=plugins)
         if jobs > 1 and not dirty:
             config.plugins["glossary-parallel-pages"] = ParallelPages(jobs, prerendered)  # type: ignore[assignment]
-            config.plugins["glossary-parallel-build"] = ParallelBuild(jobs)  # type: ignore[assignment]
+            config.plugins["glossary-parallel-build"] = parallel = ParallelBuild(jobs)  # type: ignore[assignment]
         with build_timestamp(source_date_epoch) if source_date_epoch is not None else contextlib.nullcontext():
             build(config, dirty=dirty)
     except (SystemExit, Exception) as exc:  # MkDocs aborts with SystemExit, or raises many kinds
@@ -90,6 +91,8 @@ def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, d
         findings.append(Finding(MKDOCS_YML, 1, 1, f"MkDocs build failed: {exc}", "fix the problems listed above", code=BUILD))
         raise GlossaryError(findings) from None
     finally:
+        if parallel is not None:
+            parallel.stop_skipping()
         logger.removeHandler(handler)
         if counter:
             build_logger.removeHandler(counter)

@@ -74,6 +74,8 @@ class _Resolved:
     def __init__(self, files: Any) -> None:
         self.by_url = {f.url: f for f in files.documentation_pages()}
         self.links: dict[tuple[tuple[str, str], str], _Link] = {}
+        self.external: dict[str, str] = {}
+        """Links to other sites (MkDocs leaves them as they are, from any page), escaped, by attribute."""
 
     def shape(self, page: Any) -> tuple[str, str]:
         """The shape of ``page`` (a MkDocs ``File``): its source folder and its address with the last segment as ``*``."""
@@ -82,6 +84,9 @@ class _Resolved:
     def resolve(self, resolver: Any, shape: tuple[str, str], attribute: str) -> str:
         """The ``href`` attribute value ``attribute`` (HTML-escaped) as ``resolver.path_to_url`` resolves it, escaped
         again; taken from an earlier page of the same ``shape`` (:meth:`shape` of ``resolver.file``) when there is one."""
+        external = self.external.get(attribute)
+        if external is not None:
+            return external
         page = resolver.file
         key = (shape, attribute)
         link = self.links.get(key)
@@ -94,6 +99,8 @@ class _Resolved:
         link = self._link(page, href, url)
         if link is not None:
             self.links[key] = link
+        elif _is_external(href):
+            self.external[attribute] = html.escape(url)
         return html.escape(url)
 
     def _link(self, page: Any, href: str, url: str) -> _Link | None:
@@ -106,6 +113,12 @@ class _Resolved:
         if target is None or target.inclusion.is_excluded() or target.url.startswith(page.url):
             return None
         return _Link(href, html.escape(url), target, source.fragment)
+
+
+def _is_external(href: str) -> bool:
+    """Whether MkDocs takes ``href`` for a link to another site (a scheme or a host), which it never rewrites."""
+    parts = urlsplit(href)
+    return bool(parts.scheme or parts.netloc)
 
 
 _LAST_SEGMENT = re.compile(r"[^/]+(/?)$")
