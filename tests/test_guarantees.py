@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.build.pipeline import build_site
-from generator.build.sanitize import clean_article
+from generator.build.sanitize import ARTICLE_END, ARTICLE_START, clean_article, sanitize_page
 from generator.commands.main import main
 from generator.model.records import ELEMENT_TITLES
 from generator.stages.link import Linker, strip_links, term_url
@@ -53,6 +53,22 @@ def test_sanitizer_keeps_pictures_and_escapes_json_ld() -> None:
     assert "alert(1)</script>" not in out  # the fake JSON is not valid JSON: dropped
     good = clean_article('<script type="application/ld+json">{"name": "a<b>&c"}</script>')
     assert good == '<script type="application/ld+json">{"name":"a\\u003cb\\u003e\\u0026c"}</script>'
+
+
+_PAGE_PARTS = st.sampled_from([ARTICLE_START, ARTICLE_END, "<p>text</p>", '<b onclick="x()">b</b>', "<script>alert(1)</script>",
+                                "\n", "<article>", "x"])
+
+
+@given(st.lists(_PAGE_PARTS, max_size=10).map("".join))
+def test_a_page_is_cleaned_from_its_article_start_to_the_first_end_after_it_and_only_there(page: str) -> None:
+    start = page.find(ARTICLE_START)
+    end = page.find(ARTICLE_END, start + len(ARTICLE_START)) if start >= 0 else -1
+    if end < 0:
+        assert sanitize_page(page) == page
+    else:
+        inner = start + len(ARTICLE_START)
+        assert sanitize_page(page) == page[:inner] + clean_article(page[inner:end]) + page[end:]
+        assert "onclick" not in sanitize_page(page)[inner:sanitize_page(page).find(ARTICLE_END, inner)]
 
 
 # --- determinism ---------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from ..files import write_if_changed
 from ..workers import fork_context, quiet_worker
 from .steps import WORKERS, Step
 
-_ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
+ARTICLE_START, ARTICLE_END = '<article class="md-content__inner md-typeset">', "</article>"
+"""Where the theme's article (the page's content area) starts and ends; the first end after the start ends it."""
 _JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 SVG_TAGS = {"svg", "title", "desc", "g", "rect", "text", "line", "circle", "path", "tspan"}
@@ -84,8 +85,14 @@ def clean_article(html: str) -> str:
 
 
 def sanitize_page(text: str) -> str:
-    """A whole built page with its article sanitized."""
-    return _ARTICLE.sub(lambda m: m.group(1) + clean_article(m.group(2)) + m.group(3), text, count=1)
+    """A whole built page with its article sanitized (found with plain string searches: a lazy pattern over the
+    page took half as long as cleaning it)."""
+    start = text.find(ARTICLE_START)
+    end = text.find(ARTICLE_END, start + len(ARTICLE_START)) if start >= 0 else -1
+    if end < 0:
+        return text
+    start += len(ARTICLE_START)
+    return text[:start] + clean_article(text[start:end]) + text[end:]
 
 
 def sanitize_file(page: Path) -> None:
