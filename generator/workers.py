@@ -117,3 +117,50 @@ class InBackground(Generic[T, R]):
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+
+
+_SHARED: dict[str, Any] = {}
+"""The work :func:`shared_by_chunks` shares, set before its workers fork (they inherit it)."""
+
+
+def _next_chunk() -> int:
+    counter = _SHARED["counter"]
+    with counter.get_lock():
+        taken = counter.value
+        counter.value += 1
+    return taken
+
+
+def _take_chunks(work: Callable[[list[int]], list[Any]]) -> dict[int, list[Any]]:
+    """Do chunk after chunk of the shared work until none is left; the results by chunk."""
+    chunks, done = _SHARED["chunks"], {}
+    while (taken := _next_chunk()) < len(chunks):
+        done[taken] = work(chunks[taken])
+    return done
+
+
+def _take_chunks_in_worker(_: int) -> dict[int, list[Any]]:
+    return _take_chunks(_SHARED["work"])
+
+
+def shared_by_chunks(work: Callable[[list[int]], list[R]], order: Sequence[int], jobs: int, chunk: int,
+                     here: Callable[[list[int]], list[R]] | None = None) -> dict[int, R]:
+    """``work(indexes)`` (one result per index) for every index of ``order``, in chunks of ``chunk`` indexes taken
+    in that order by this process (through ``here``, default ``work``) and ``jobs - 1`` forked ones: each takes the
+    next chunk as soon as it finished its last, so a slow page holds back one process, not a fixed share of the
+    pages (put the slowest first). What the workers read is inherited; their results are pickled back. The
+    results by index, the same for any ``jobs``."""
+    chunks = [list(order[k:k + chunk]) for k in range(0, len(order), chunk)]
+    _SHARED.update(work=work, chunks=chunks, counter=fork_context().Value("i", 0))
+    try:
+        if jobs < 2:
+            done = _take_chunks(here or work)
+        else:
+            with fork_context().Pool(jobs - 1, initializer=quiet_worker) as pool:
+                theirs = pool.map_async(_take_chunks_in_worker, range(jobs - 1), chunksize=1)
+                done = _take_chunks(here or work)
+                for results in theirs.get():
+                    done.update(results)
+    finally:
+        _SHARED.clear()
+    return {i: r for taken, results in done.items() for i, r in zip(chunks[taken], results, strict=True)}

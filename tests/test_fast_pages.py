@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from generator.stages.link import link_glossary
 from generator.stages.markdown_html import block_html, inline_html
 from generator.stages.page_html import anchor_headings, apply_abbreviations, finish_html
 from generator.stages.render import HTML_TWINS, in_processes
-from generator.workers import InBackground
+from generator.workers import InBackground, shared_by_chunks
 
 from .conftest import REPO
 
@@ -217,3 +218,24 @@ def test_bodies_in_the_background_are_those_rendered_in_one_process(project: Pat
     assert "terms/no-such-term.md" not in background and "index.md" not in background
     assert dict(background.items()) == render.render_html_bodies(glossary, links, pages, jobs=1)
     background.close()
+
+
+def _square_with_pid(indexes: list[int]) -> list[tuple[int, int]]:
+    time.sleep(0.01)  # long enough for the workers to start and take chunks too
+    return [(i * i, os.getpid()) for i in indexes]
+
+
+def test_work_shared_by_chunks_comes_back_by_index_whoever_took_each_chunk() -> None:
+    order = list(range(99, -1, -1))  # the slowest first, say
+    here: list[list[int]] = []
+
+    def take_here(indexes: list[int]) -> list[tuple[int, int]]:
+        here.append(indexes)
+        return _square_with_pid(indexes)
+
+    results = shared_by_chunks(_square_with_pid, order, 3, 7, here=take_here)
+    assert {i: square for i, (square, _) in results.items()} == {i: i * i for i in range(100)}
+    assert here and all(chunk == order[k:k + 7] for chunk in here for k in [order.index(chunk[0])])
+    assert {pid for _, pid in results.values()} - {os.getpid()}  # the workers took some of it
+    assert shared_by_chunks(_square_with_pid, [2, 0, 1], 1, 2) == {2: (4, os.getpid()), 0: (0, os.getpid()),
+                                                                    1: (1, os.getpid())}

@@ -19,11 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..stages.page_html import HtmlBody
-from ..workers import fork_context, quiet_worker
+from ..workers import shared_by_chunks
 from .prerendered import SEARCH_VIEW, render_from_html
 
 MIN_PAGES = 100
 """Below this many pages the workers cost more than they save, and the build renders alone."""
+
+CHUNK = 32
+"""Pages a process takes at a time (:func:`~generator.workers.shared_by_chunks`)."""
 
 
 @dataclass
@@ -119,15 +122,13 @@ class ParallelPages:
             if file.page is None:
                 Page(None, file, config)  # what MkDocs does itself for a page that is not in the nav
         pages = [file.page for file in documents]
-        shares = [list(range(k, len(pages), self.jobs)) for k in range(self.jobs)]
+        # The pages MkDocs converts from Markdown first: they are the slowest, and the others even out the end.
+        order = sorted(range(len(pages)), key=lambda i: pages[i].file.src_uri in self.bodies)
         # The bodies in hand before the fork (a mapping may still be rendering them: the workers must not wait)
-        _JOB.update(config=config, files=files, pages=pages, bodies=dict(self.bodies.items()))
+        bodies = dict(self.bodies.items())
+        _JOB.update(config=config, files=files, pages=pages, bodies=bodies)
         try:
-            with fork_context().Pool(self.jobs - 1, initializer=quiet_worker) as pool:
-                others = pool.map_async(_render_pages, shares[1:])
-                results = {i: r for i, r in zip(shares[0], _render_pages_here(shares[0]), strict=True)}
-                for share, rendered in zip(shares[1:], others.get(), strict=True):
-                    results.update(zip(share, rendered, strict=True))
+            results = shared_by_chunks(_render_pages, order, self.jobs, CHUNK, here=_render_pages_here)
         finally:
             _JOB.clear()
             config._current_page = None
@@ -137,7 +138,7 @@ class ParallelPages:
 
 
 def _render_pages_here(indexes: list[int]) -> list[_Rendered]:
-    """The build's own share, rendered in its process with its log handlers set aside meanwhile."""
+    """The chunks the build's own process takes, rendered with its log handlers set aside meanwhile."""
     logger = logging.getLogger("mkdocs")
     handlers, propagate = logger.handlers, logger.propagate
     try:
