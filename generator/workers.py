@@ -81,17 +81,18 @@ def _apply_to(indexes: range) -> list[Any]:
 
 
 class InBackground(Generic[T, R]):
-    """``[func(item) for item in items]``, computed by ``jobs`` forked processes while the caller goes on with its
-    own work; :meth:`result` waits for the list. ``func`` and ``items`` reach the workers by the fork, never
-    pickled; the results are pickled back. The list is the same for any ``jobs``. With one job nothing runs in
-    the background: :meth:`result` computes the list itself. :meth:`close` stops workers still running."""
+    """``[func(item) for item in items]``, computed by forked processes (``jobs`` of them, at most one an item)
+    while the caller goes on with its own work; :meth:`result` waits for the list. ``func`` and ``items`` reach
+    the workers by the fork, never pickled; the results are pickled back. The list is the same for any ``jobs``.
+    With one job (one core) nothing runs in the background: :meth:`result` computes the list itself.
+    :meth:`close` stops workers still running."""
 
     def __init__(self, func: Callable[[T], R], items: Sequence[T], jobs: int):
         self.func, self.items = func, items
-        self.jobs = max(1, min(jobs, len(items)))
+        self.jobs = max(1, min(jobs, len(items))) if jobs > 1 else 0
         self.results: list[R] | None = None
         self.pool: multiprocessing.pool.Pool | None = None
-        if self.jobs > 1:
+        if self.jobs:
             self.pool = fork_context().Pool(self.jobs, initializer=_start_background_worker, initargs=(func, items))
             self.shares = self.pool.map_async(_apply_to, [range(k, len(items), self.jobs) for k in range(self.jobs)])
 

@@ -190,6 +190,8 @@ def test_work_in_the_background_comes_back_in_order_while_the_caller_goes_on() -
     assert work.pool is None and work.result() is results  # the workers are gone; the list is kept
     alone = InBackground(lambda n: (n, os.getpid()), [1, 2], 1)
     assert alone.pool is None and alone.result() == [(1, os.getpid()), (2, os.getpid())]
+    one = InBackground(lambda n: (n, os.getpid()), [1], 2)  # one item, two cores: a worker computes it
+    assert one.pool is not None and one.result()[0][1] != os.getpid()
 
 
 def test_an_error_in_a_background_worker_reaches_the_caller_with_its_findings() -> None:

@@ -30,6 +30,7 @@ from ..stages.page_html import HtmlBody
 from ..stages.render import HtmlBodiesInBackground, Page, render_pages
 from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
+from ..workers import InBackground
 from . import export, redirects, sanitize
 from .fingerprint import inputs_digest, marker_text, recorded_digest, source_date_epoch
 from .history import history
@@ -192,10 +193,12 @@ def _signals_as_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _build_into(project: Project, site: Path, digest: str, result: GenerateResult, prepared: dict[str, Callable[[], Any]],
-                progress: Callable[[str], None], workers: int, offline: bool, timings: Timings) -> None:
+def _build_into(project: Project, site: Path, digest: Callable[[], str], result: GenerateResult,
+                prepared: dict[str, Callable[[], Any]], progress: Callable[[str], None], workers: int, offline: bool,
+                timings: Timings) -> None:
     """MkDocs, then the post-build steps, into a temporary folder that replaces ``site`` when complete (its
-    marker records ``digest``); a failure to write is an :class:`EnvironmentProblem` and leaves nothing behind."""
+    marker records the inputs' digest, ``digest()``); a failure to write is an :class:`EnvironmentProblem` and
+    leaves nothing behind."""
     glossary = result.glossary
     tmp = site.with_name(f".{site.name}.tmp-{os.getpid()}")
     prepared = prepared_once(POST_BUILD_STEPS, glossary, prepared)
@@ -215,7 +218,9 @@ def _build_into(project: Project, site: Path, digest: str, result: GenerateResul
                     with timings.stage("offline copy"):
                         write_offline_zip(project.root, glossary, tmp / OFFLINE_ZIP, POST_BUILD_STEPS, jobs=workers,
                                           prerendered=result.html_bodies, prepared=prepared)
-        (tmp / SITE_MARKER).write_text(marker_text(digest), encoding="utf-8")
+        with timings.stage("digest"):  # the wait for it
+            marker = marker_text(digest())
+        (tmp / SITE_MARKER).write_text(marker, encoding="utf-8")
         _swap_in(tmp, site)
     except OSError as exc:
         raise EnvironmentProblem(f"cannot write the site: {exc.strerror or exc} ({exc.filename or tmp})") from None
@@ -289,13 +294,14 @@ def _build_locked(project: Project, progress: Callable[[str], None], jobs: int |
           prepared_in_background(POST_BUILD_STEPS, glossary, workers) as prepared):
         # The HTML bodies render in workers from here (generate's html) while the pages are written, the
         # inputs digested and MkDocs started; MkDocs waits for them before it reads the pages.
+        # The inputs, pages written, are digested in a worker too; the marker waits for it.
         result = generate(project, timings, jobs=workers, glossary=glossary, html=not markdown_only)
+        digest = InBackground(lambda _: inputs_digest(project, epoch, options=options), [None], workers)
         try:
-            with timings.stage("digest"):
-                digest = inputs_digest(project, epoch, options=options)
             progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
-            _build_into(project, site, digest, result, prepared, progress, workers, offline, timings)
+            _build_into(project, site, lambda: digest.result()[0], result, prepared, progress, workers, offline, timings)
         finally:
+            digest.close()
             if isinstance(result.html_bodies, HtmlBodiesInBackground):
                 result.html_bodies.close()
     return result
