@@ -382,7 +382,7 @@ class HtmlBodiesInBackground(Mapping[str, HtmlBody]):
         self.work.close()
 
 
-HTML_TWINS = {urls.GLOSSARY: "az.html.j2"}
+HTML_TWINS = {urls.GLOSSARY: "az.html.j2", urls.CHANGES: "changes.html.j2"}
 """Pages besides the term pages (``term.html.j2``) that have an HTML twin of their Markdown template."""
 
 
