@@ -21,15 +21,15 @@ from ..model.records import Site, Term
 CSL_TYPE = "entry-dictionary"
 """A glossary entry is an entry in a reference work: CSL's ``entry-dictionary``."""
 
-_BIBTEX_SPECIAL = {
+_BIBTEX_SPECIAL = str.maketrans({
     "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "&": "\\&", "%": "\\%", "$": "\\$",
     "#": "\\#", "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
-}
+})
 
 
 def bibtex_escape(value: str) -> str:
     """Text that BibTeX and LaTeX print literally: each special character becomes its escape (one pass)."""
-    return "".join(_BIBTEX_SPECIAL.get(ch, ch) for ch in value)
+    return value.translate(_BIBTEX_SPECIAL)
 
 
 def bibtex_url(url: str) -> str:
