@@ -21,7 +21,7 @@ from generator.build.steps import PreparedStep, prepared_in_background, worker_c
 from generator.findings import GlossaryError
 from generator.project import SITE_MARKER
 from generator.workers import fork_context, quiet_worker
-from tests.conftest import edit, make_project
+from tests.conftest import REPO, edit, make_project
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -205,3 +205,24 @@ def test_workers_are_forked_with_interruptions_held_back_then_set_up_quietly() -
     blocked_at_fork, blocked_after_setup, ignores_sigint = receive.recv()
     process.join(timeout=30)
     assert (blocked_at_fork, blocked_after_setup, ignores_sigint) == (True, False, True)
+
+
+def test_only_partials_that_read_nothing_of_the_page_are_rendered_once_per_build() -> None:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "settings.html": '{% set icon = config.icon %}<b title="{{ lang.t("top") | e }}">{% include "icon.svg" %}</b>',
+        "icon.svg": "<svg></svg>",
+        "title.html": "<h1>{{ page.title }}</h1>",
+        "logo.html": '<img src="{{ config.logo | url }}">',
+        "nested.html": '{% include "title.html" %}',
+    }))
+    env.filters["url"] = lambda value: value  # MkDocs' url filter reads the page being rendered
+    assert shared_nav.reads_only_settings(env, "settings.html")
+    assert not shared_nav.reads_only_settings(env, "title.html")  # reads the page
+    assert not shared_nav.reads_only_settings(env, "logo.html")  # url depends on the page's address
+    assert not shared_nav.reads_only_settings(env, "nested.html")  # includes one that reads the page
+    assert not shared_nav.reads_only_settings(env, "missing.html")
+    from mkdocs.config import load_config
+    theme_env = load_config(str(REPO / "mkdocs.yml")).theme.get_env()
+    assert all(shared_nav.reads_only_settings(theme_env, name) for name in shared_nav.CONSTANT_PARTIALS)

@@ -6,6 +6,12 @@ another such page's only by the relative addresses of the items. :class:`SharedN
 that the build adds in code: on ``env`` it has the navigation template keep what it rendered for
 such a page and reuse it for any later page with the same relative addresses (its cache key).
 Pages in the navigation are rendered as before. The output is byte for byte the same.
+
+The same plugin renders once per build the partials that read nothing of the page
+(:data:`CONSTANT_PARTIALS`: the search dialog, the colour palette, the back-to-top button), which
+cost every page a dozen translation lookups. A partial is shared only while :func:`reads_only_settings`
+finds that it reads no variable but the configuration and the translations, and no filter that
+depends on the page (such as ``url``); otherwise it renders on each page as before.
 """
 
 from __future__ import annotations
@@ -15,6 +21,15 @@ from typing import Any
 
 NAV_TEMPLATE = "partials/nav.html"
 """Material's navigation partial."""
+
+CONSTANT_PARTIALS = ("partials/search.html", "partials/palette.html", "partials/top.html")
+"""Partials whose output depends only on the build's settings (the theme's own search dialog, and Material's)."""
+
+SETTINGS = frozenset({"config", "lang"})
+"""The variables a shared partial may read: the configuration and the translations, the same on every page."""
+
+PLAIN_FILTERS = frozenset({"d", "default", "replace", "e", "escape", "lower", "upper", "trim", "join", "length"})
+"""Filters that depend on their arguments only (``url``, for one, reads the page being rendered)."""
 
 
 def nav_key(context: Any) -> tuple[str, ...] | None:
@@ -32,13 +47,39 @@ def nav_key(context: Any) -> tuple[str, ...] | None:
     return (str(context.get("base_url")), *(get_relative_url(item.url, page.url) for item in pages))
 
 
+def reads_only_settings(env: Any, name: str) -> bool:
+    """Whether the template ``name`` reads no variable but :data:`SETTINGS` (names it assigns itself aside: an
+    icon's name, set from the configuration just before it is included), uses only :data:`PLAIN_FILTERS`,
+    and includes by name only templates that do the same."""
+    # Jinja is MkDocs' dependency; imported with the build.
+    from jinja2 import TemplateError, meta, nodes
+
+    try:
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        undeclared = meta.find_undeclared_variables(tree)
+    except TemplateError:  # not found, or not valid: MkDocs reports it when it renders the page
+        return False
+    assigned = {target.name for node in tree.find_all(nodes.Assign) for target in node.find_all(nodes.Name)}
+    if not undeclared - assigned <= SETTINGS:
+        return False
+    if any(node.name not in PLAIN_FILTERS for node in tree.find_all(nodes.Filter)):
+        return False
+    return all(reads_only_settings(env, included) for included in meta.find_referenced_templates(tree)
+               if included is not None)  # an include by an assigned name: an icon, chosen from the settings
+
+
 class SharedNav:
-    """A MkDocs plugin (added by the build in code) that renders the navigation once per :func:`nav_key`."""
+    """A MkDocs plugin (added by the build in code) that renders the navigation once per :func:`nav_key`, and each
+    of :data:`CONSTANT_PARTIALS` that :func:`reads_only_settings` once per build."""
 
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
         # Jinja is MkDocs' dependency; imported with the build.
         from jinja2 import TemplateNotFound
 
+        for name in CONSTANT_PARTIALS:
+            if reads_only_settings(env, name):
+                template = env.get_template(name)
+                template.root_render_func = _once(template.root_render_func)
         try:
             template = env.get_template(NAV_TEMPLATE)
         except TemplateNotFound:  # another theme: nothing to share
@@ -61,3 +102,15 @@ def _cached(render: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[
         yield from rendered[key]
 
     return render_or_reuse
+
+
+def _once(render: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[str]]:
+    """``render`` (a template's root render function) remembering its first output for every later page."""
+    rendered: list[str] = []
+
+    def render_once(context: Any) -> Iterator[str]:
+        if not rendered:
+            rendered.append("".join(render(context)))
+        yield rendered[0]
+
+    return render_once
