@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import multiprocessing.context
-import multiprocessing.pool
+import multiprocessing.process
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
@@ -66,58 +66,74 @@ def quiet_worker() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
 
 
-_BACKGROUND: dict[str, Any] = {}
-"""In a worker of :class:`InBackground`: the function and the items, inherited from the fork."""
-
-
-def _start_background_worker(func: Callable[[Any], Any], items: Sequence[Any]) -> None:
+def _compute_share(func: Callable[[Any], Any], items: Sequence[Any], indexes: range, send: Any) -> None:
+    """In a worker of :class:`InBackground`: the results of ``func`` for the items at ``indexes``, sent back."""
     quiet_worker()
-    _BACKGROUND.update(func=func, items=items)
-
-
-def _apply_to(indexes: range) -> list[Any]:
-    func, items = _BACKGROUND["func"], _BACKGROUND["items"]
-    return [func(items[i]) for i in indexes]
+    try:
+        send.send((True, [func(items[i]) for i in indexes]))
+    except BaseException:  # the caller computes the share again and raises the error itself
+        send.send((False, None))
 
 
 class InBackground(Generic[T, R]):
     """``[func(item) for item in items]``, computed by forked processes (``jobs`` of them, at most one an item)
     while the caller goes on with its own work; :meth:`result` waits for the list. ``func`` and ``items`` reach
     the workers by the fork, never pickled; the results are pickled back. The list is the same for any ``jobs``.
-    With one job (one core) nothing runs in the background: :meth:`result` computes the list itself.
-    :meth:`close` stops workers still running."""
+    A share whose worker failed or died is computed again by :meth:`result`, so a real error is raised in the
+    caller's process and a killed worker never hangs it. With one job (one core) nothing runs in the background:
+    :meth:`result` computes the list itself. :meth:`close` stops workers still running."""
 
     def __init__(self, func: Callable[[T], R], items: Sequence[T], jobs: int):
         self.func, self.items = func, items
         self.jobs = max(1, min(jobs, len(items))) if jobs > 1 else 0
         self.results: list[R] | None = None
-        self.pool: multiprocessing.pool.Pool | None = None
+        self.workers: list[tuple[multiprocessing.process.BaseProcess, Any]] | None = None
         if self.jobs:
-            self.pool = fork_context().Pool(self.jobs, initializer=_start_background_worker, initargs=(func, items))
-            self.shares = self.pool.map_async(_apply_to, [range(k, len(items), self.jobs) for k in range(self.jobs)])
+            context, self.workers = fork_context(), []
+            for share in self._shares():
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_compute_share, args=(func, items, share, send), daemon=True)
+                process.start()
+                send.close()
+                self.workers.append((process, receive))
+
+    def _shares(self) -> list[range]:
+        """The indexes of the items each worker computes, interleaved."""
+        return [range(k, len(self.items), self.jobs) for k in range(self.jobs)]
 
     def result(self) -> list[R]:
         """The results, in the order of the items (a worker's error is raised here)."""
         if self.results is None:
-            if self.pool is None:
+            if self.workers is None:
                 self.results = [self.func(item) for item in self.items]
             else:
                 try:
-                    shares = self.shares.get()
+                    shares = [self._received(share, receive) for share, (_, receive) in zip(self._shares(), self.workers,
+                                                                                            strict=True)]
                 finally:
                     self.close()
                 merged: list[R] = [None] * len(self.items)  # type: ignore[list-item]
-                for k, share in enumerate(shares):
-                    merged[k::self.jobs] = share
+                for k, results in enumerate(shares):
+                    merged[k::self.jobs] = results
                 self.results = merged
         return self.results
 
+    def _received(self, share: range, receive: Any) -> list[R]:
+        """What the worker of ``share`` sent, or the share computed here if it failed or died."""
+        try:
+            ok, results = receive.recv()
+        except EOFError:
+            ok, results = False, None
+        return results if ok else [self.func(self.items[i]) for i in share]
+
     def close(self) -> None:
         """Stop the workers (at once: their results are not wanted, or already in)."""
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
+        for process, receive in self.workers or ():
+            if process.is_alive():
+                process.kill()
+            process.join()
+            receive.close()
+        self.workers = None
 
 
 _SHARED: dict[str, Any] = {}

@@ -183,15 +183,15 @@ def test_work_shared_by_processes_comes_back_in_order(monkeypatch: pytest.Monkey
 
 def test_work_in_the_background_comes_back_in_order_while_the_caller_goes_on() -> None:
     work = InBackground(lambda n: (n * n, os.getpid()), list(range(50)), 3)
-    assert work.pool is not None  # started at once: the caller's own work overlaps it
+    assert work.workers is not None  # started at once: the caller's own work overlaps it
     results = work.result()
     assert [square for square, _ in results] == [n * n for n in range(50)]
     assert os.getpid() not in {pid for _, pid in results}  # all of it done by the workers
-    assert work.pool is None and work.result() is results  # the workers are gone; the list is kept
+    assert work.workers is None and work.result() is results  # the workers are gone; the list is kept
     alone = InBackground(lambda n: (n, os.getpid()), [1, 2], 1)
-    assert alone.pool is None and alone.result() == [(1, os.getpid()), (2, os.getpid())]
+    assert alone.workers is None and alone.result() == [(1, os.getpid()), (2, os.getpid())]
     one = InBackground(lambda n: (n, os.getpid()), [1], 2)  # one item, two cores: a worker computes it
-    assert one.pool is not None and one.result()[0][1] != os.getpid()
+    assert one.workers is not None and one.result()[0][1] != os.getpid()
 
 
 def test_an_error_in_a_background_worker_reaches_the_caller_with_its_findings() -> None:
@@ -206,7 +206,13 @@ def test_an_error_in_a_background_worker_reaches_the_caller_with_its_findings() 
     with pytest.raises(GlossaryError) as raised:
         work.result()
     assert raised.value.findings == [finding]
-    assert work.pool is None
+    assert work.workers is None
+
+
+def test_a_background_worker_that_dies_does_not_hang_the_caller() -> None:
+    caller = os.getpid()
+    work = InBackground(lambda n: os._exit(1) if os.getpid() != caller else n * 2, list(range(10)), 2)
+    assert work.result() == [n * 2 for n in range(10)]  # the dead workers' shares, computed by the caller
 
 
 def test_bodies_in_the_background_are_those_rendered_in_one_process(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -215,7 +221,7 @@ def test_bodies_in_the_background_are_those_rendered_in_one_process(project: Pat
     links = link_glossary(glossary)
     pages = render.render_pages(glossary, links)
     background = render.HtmlBodiesInBackground(glossary, links, pages, jobs=2)
-    assert background.work.pool is not None
+    assert background.work.workers is not None
     twins = [path for path in HTML_TWINS if path in {page.path for page in pages}]  # no history: no What changed page
     assert sorted(background) == sorted([*(f"terms/{tid}.md" for tid in glossary.terms), *twins]) and twins
     assert "terms/no-such-term.md" not in background and "index.md" not in background

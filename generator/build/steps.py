@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-from ..workers import fork_context, quiet_worker
+from ..workers import InBackground
 
 T = TypeVar("T")
 
@@ -56,40 +56,6 @@ class PreparedStep(Generic[T]):
         return self.write(prepared() if prepared else self.prepare(glossary), site_dir)
 
 
-def _prepare_in_worker(step: PreparedStep[T], glossary: Any) -> tuple[Callable[[], T], Callable[[], None]]:
-    """Fork a worker computing ``step.prepare(glossary)`` (inherited, never pickled); a function that waits for
-    its result (computing it here instead if the worker failed, so a real error is raised here), and a stop."""
-    context = fork_context()
-    receive, send = context.Pipe(duplex=False)
-
-    def work() -> None:
-        quiet_worker()
-        try:
-            send.send((True, step.prepare(glossary)))
-        except BaseException:  # the build's process computes it again and reports the error itself
-            send.send((False, None))
-
-    process = context.Process(target=work, daemon=True)
-    process.start()
-    send.close()
-
-    def result() -> T:
-        try:
-            ok, value = receive.recv()
-        except EOFError:
-            ok, value = False, None
-        process.join()
-        return value if ok else step.prepare(glossary)
-
-    def stop() -> None:
-        if process.is_alive():
-            process.kill()
-        process.join()
-        receive.close()
-
-    return result, stop
-
-
 @contextlib.contextmanager
 def prepared_in_background(steps: Iterable[object], glossary: Any, jobs: int) -> Iterator[dict[str, Callable[[], Any]]]:
     """With more than one job, start each :class:`PreparedStep` of ``steps`` in a worker; yields the waits
@@ -100,8 +66,10 @@ def prepared_in_background(steps: Iterable[object], glossary: Any, jobs: int) ->
         if jobs > 1:
             for step in steps:
                 if isinstance(step, PreparedStep):
-                    waits[step.name], stop = _prepare_in_worker(step, glossary)
-                    stops.append(stop)
+                    # a worker's failure is computed again here, so the real error is raised by the build's process
+                    work = InBackground(step.prepare, [glossary], jobs)
+                    waits[step.name] = lambda work=work: work.result()[0]
+                    stops.append(work.close)
         yield waits
     finally:
         for stop in stops:
