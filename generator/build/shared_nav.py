@@ -79,38 +79,28 @@ class SharedNav:
         for name in CONSTANT_PARTIALS:
             if reads_only_settings(env, name):
                 template = env.get_template(name)
-                template.root_render_func = _once(template.root_render_func)
+                template.root_render_func = _cached(template.root_render_func, lambda context: ())
         try:
             template = env.get_template(NAV_TEMPLATE)
         except TemplateNotFound:  # another theme: nothing to share
             return env
-        template.root_render_func = _cached(template.root_render_func)
+        template.root_render_func = _cached(template.root_render_func, nav_key)
         return env
 
 
-def _cached(render: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[str]]:
-    """``render`` (a template's root render function) remembering its output by :func:`nav_key`."""
+def _cached(render: Callable[[Any], Iterator[str]],
+            key: Callable[[Any], tuple[str, ...] | None]) -> Callable[[Any], Iterator[str]]:
+    """``render`` (a template's root render function) remembering its output by ``key(context)``; a context
+    whose key is None is rendered as before."""
     rendered: dict[tuple[str, ...], list[str]] = {}
 
     def render_or_reuse(context: Any) -> Iterator[str]:
-        key = nav_key(context)
-        if key is None:
+        shared = key(context)
+        if shared is None:
             yield from render(context)
             return
-        if key not in rendered:
-            rendered[key] = list(render(context))
-        yield from rendered[key]
+        if shared not in rendered:
+            rendered[shared] = list(render(context))
+        yield from rendered[shared]
 
     return render_or_reuse
-
-
-def _once(render: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[str]]:
-    """``render`` (a template's root render function) remembering its first output for every later page."""
-    rendered: list[str] = []
-
-    def render_once(context: Any) -> Iterator[str]:
-        if not rendered:
-            rendered.append("".join(render(context)))
-        yield rendered[0]
-
-    return render_once
