@@ -292,9 +292,9 @@ def _build_locked(project: Project, progress: Callable[[str], None], jobs: int |
     # are computed in a worker from here on, on the core that linking and writing leave idle.
     with (_signals_as_interrupts(), build_timestamp(epoch),
           prepared_in_background(POST_BUILD_STEPS, glossary, workers) as prepared):
-        # The HTML bodies render in workers from here (generate's html) while the pages are written, the
-        # inputs digested and MkDocs started; MkDocs waits for them before it reads the pages.
-        # The inputs, pages written, are digested in a worker too; the marker waits for it.
+        # The HTML bodies render in workers from here (generate's html) while the pages are written and MkDocs
+        # starts; MkDocs waits for them before it reads the pages. The inputs, pages written, are digested in a
+        # worker too; the marker waits for it.
         result = generate(project, timings, jobs=workers, glossary=glossary, html=not markdown_only)
         digest = InBackground(lambda _: inputs_digest(project, epoch, options=options), [None], workers)
         try:

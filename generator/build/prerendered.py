@@ -106,7 +106,7 @@ class _Resolved:
     def _link(self, page: Any, href: str, url: str) -> _Link | None:
         """The link ``href`` resolved to ``url`` from ``page``, when it may be reused (see the class)."""
         source, resolved = urlsplit(href), urlsplit(url)
-        if source.scheme or source.netloc or not source.path.endswith(".md") or href.startswith(("/", "\\")):
+        if _is_external(href) or not source.path.endswith(".md") or href.startswith(("/", "\\")):
             return None
         joined = posixpath.normpath(posixpath.join(posixpath.dirname(page.url), resolved.path))
         target = self.by_url.get(joined + "/" if resolved.path.endswith("/") else joined)
