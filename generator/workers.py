@@ -156,8 +156,13 @@ def _take_chunks(work: Callable[[list[int]], list[Any]]) -> dict[int, list[Any]]
     return done
 
 
-def _take_chunks_in_worker(_: int) -> dict[int, list[Any]]:
-    return _take_chunks(_SHARED["work"])
+def _take_chunks_in_worker(send: Any) -> None:
+    """In a worker of :func:`shared_by_chunks`: take chunks until none is left, then send their results back."""
+    quiet_worker()
+    try:
+        send.send(_take_chunks(_SHARED["work"]))
+    except BaseException:  # the caller computes the chunks this worker took and raises the error itself
+        send.send({})
 
 
 def shared_by_chunks(work: Callable[[list[int]], list[R]], order: Sequence[int], jobs: int, chunk: int,
@@ -165,19 +170,32 @@ def shared_by_chunks(work: Callable[[list[int]], list[R]], order: Sequence[int],
     """``work(indexes)`` (one result per index) for every index of ``order``, in chunks of ``chunk`` indexes taken
     in that order by this process (through ``here``, default ``work``) and ``jobs - 1`` forked ones: each takes the
     next chunk as soon as it finished its last, so a slow page holds back one process, not a fixed share of the
-    pages (put the slowest first). What the workers read is inherited; their results are pickled back. The
-    results by index, the same for any ``jobs``."""
+    pages (put the slowest first). What the workers read is inherited; their results are pickled back. A chunk
+    whose worker failed or died is done again here (a real error is raised here; nothing hangs). The results by
+    index, the same for any ``jobs``."""
     chunks = [list(order[k:k + chunk]) for k in range(0, len(order), chunk)]
-    _SHARED.update(work=work, chunks=chunks, counter=fork_context().Value("i", 0))
+    context = fork_context()
+    _SHARED.update(work=work, chunks=chunks, counter=context.Value("i", 0))
+    workers = []
     try:
-        if jobs < 2:
-            done = _take_chunks(here or work)
-        else:
-            with fork_context().Pool(jobs - 1, initializer=quiet_worker) as pool:
-                theirs = pool.map_async(_take_chunks_in_worker, range(jobs - 1), chunksize=1)
-                done = _take_chunks(here or work)
-                for results in theirs.get():
-                    done.update(results)
+        for _ in range(jobs - 1):
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=_take_chunks_in_worker, args=(send,), daemon=True)
+            process.start()
+            send.close()
+            workers.append((process, receive))
+        done = _take_chunks(here or work)
+        for _, receive in workers:
+            with contextlib.suppress(EOFError):
+                done.update(receive.recv())
+        for taken in range(len(chunks)):
+            if taken not in done:
+                done[taken] = (here or work)(chunks[taken])
     finally:
         _SHARED.clear()
+        for process, receive in workers:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            receive.close()
     return {i: r for taken, results in done.items() for i, r in zip(chunks[taken], results, strict=True)}

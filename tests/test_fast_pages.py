@@ -248,3 +248,15 @@ def test_work_shared_by_chunks_comes_back_by_index_whoever_took_each_chunk() -> 
     assert {pid for _, pid in results.values()} - {os.getpid()}  # the workers took some of it
     assert shared_by_chunks(_square_with_pid, [2, 0, 1], 1, 2) == {2: (4, os.getpid()), 0: (0, os.getpid()),
                                                                     1: (1, os.getpid())}
+
+
+def test_chunks_of_a_worker_that_dies_are_done_by_the_caller() -> None:
+    caller = os.getpid()
+
+    def square_or_die(indexes: list[int]) -> list[int]:
+        if os.getpid() != caller:
+            os._exit(1)
+        time.sleep(0.01)
+        return [i * i for i in indexes]
+
+    assert shared_by_chunks(square_or_die, list(range(40)), 3, 4) == {i: i * i for i in range(40)}
