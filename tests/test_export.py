@@ -156,6 +156,29 @@ def test_skos_vocabulary(project: Path) -> None:
     assert set(graph.objects(scheme, ns.SKOS.hasTopConcept)) == {sl, term["scaling-policy"]}
 
 
+def test_skos_turtle_is_rdflibs_turtle(project: Path) -> None:
+    """The serializer that remembers prefixed names writes what rdflib's own writes, byte for byte."""
+    glossary = checked(project)
+    assert export.skos_turtle(glossary) == export.skos_graph(glossary).serialize(format="turtle")
+
+
+def test_remembered_turtle_names_follow_new_prefixes() -> None:
+    """A URI with no prefixed name gets one once a predicate of its namespace binds a prefix (rdflib generates
+    one for predicates only): the remembered failure must not outlive that. Same calls, same answers as rdflib's."""
+    from rdflib.plugins.serializers.turtle import TurtleSerializer
+
+    vocab = "http://example.org/vocab#"
+    thing, about = rdflib.URIRef(vocab + "thing"), rdflib.URIRef(vocab + "about")
+    calls = [(thing, False), (thing, False), (about, True), (thing, False), (rdflib.URIRef("http://example.org/a/"), False)]
+    answers = {}
+    for kind in (TurtleSerializer, export._remembering_turtle()):
+        serializer = kind(rdflib.Graph(bind_namespaces="none"))
+        serializer.reset()
+        answers[kind] = [serializer.get_pname(uri, generate) for uri, generate in calls]
+    assert answers[TurtleSerializer] == [None, None, "ns1:about", "ns1:thing", None]
+    assert answers[export._remembering_turtle()] == answers[TurtleSerializer]
+
+
 def _term_page(root: Path, tid: str) -> str:
     return (root / "content" / "terms" / f"{tid}.md").read_text(encoding="utf-8")
 

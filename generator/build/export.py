@@ -22,6 +22,8 @@ the term's absolute URL.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
 import json
 import os
 from pathlib import Path
@@ -266,8 +268,43 @@ def _add_senses(graph: rdflib.Graph, concept: rdflib.URIRef, term: Term, g: Glos
 
 
 def skos_turtle(g: Glossary) -> str:
-    """The SKOS vocabulary as Turtle; rdflib's serializer sorts subjects, predicates and objects."""
-    return skos_graph(g).serialize(format="turtle")
+    """The SKOS vocabulary as Turtle, written by rdflib's Turtle serializer (it sorts subjects, predicates and
+    objects), with :func:`_remembering_turtle`'s memory of prefixed names: the same text as ``serialize(format=
+    "turtle")``."""
+    out = io.BytesIO()
+    _remembering_turtle()(skos_graph(g)).serialize(out, encoding="utf-8")
+    return out.getvalue().decode("utf-8")
+
+
+@functools.cache
+def _remembering_turtle() -> type:
+    """rdflib's Turtle serializer, remembering the prefixed name it found (or failed to find) for each URI.
+
+    rdflib caches the names it finds, not its failures: every term's URI ends in ``/``, has no prefixed name,
+    and was worked out anew each of the many times it is written, half the serializer's time. A failure
+    depends on the prefixes bound so far, so failures are forgotten whenever the serializer adds a prefix;
+    a name found stays (rdflib keeps it too)."""
+    from rdflib import URIRef
+    from rdflib.plugins.serializers.turtle import TurtleSerializer
+
+    class RememberingTurtle(TurtleSerializer):
+        def reset(self) -> None:
+            super().reset()
+            self._pnames: dict[tuple[URIRef, bool], str | None] = {}
+            self._pnames_prefixes = len(self.namespaces)
+
+        def get_pname(self, uri: Any, gen_prefix: bool = True) -> str | None:
+            if not isinstance(uri, URIRef):
+                return None
+            if len(self.namespaces) != self._pnames_prefixes:  # a prefix was added: a failure may now succeed
+                self._pnames = {key: name for key, name in self._pnames.items() if name is not None}
+                self._pnames_prefixes = len(self.namespaces)
+            key = (uri, gen_prefix)
+            if key not in self._pnames:
+                self._pnames[key] = super().get_pname(uri, gen_prefix)
+            return self._pnames[key]
+
+    return RememberingTurtle
 
 
 def access_date(g: Glossary) -> dt.date:
