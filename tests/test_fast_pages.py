@@ -15,7 +15,9 @@ import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import markdown
 import pytest
 
@@ -260,3 +262,75 @@ def test_chunks_of_a_worker_that_dies_are_done_by_the_caller() -> None:
         return [i * i for i in indexes]
 
     assert shared_by_chunks(square_or_die, list(range(40)), 3, 4) == {i: i * i for i in range(40)}
+
+
+class _CountingLoader(jinja2.BaseLoader):
+    """Wraps a Jinja loader, noting the templates it loads (a template is compiled when loaded)."""
+
+    def __init__(self, loader: jinja2.BaseLoader) -> None:
+        self.loader, self.loaded = loader, []
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        self.loaded.append(template)
+        return self.loader.get_source(environment, template)
+
+    def list_templates(self) -> list[str]:
+        return self.loader.list_templates()
+
+
+def test_render_with_bodies_compiles_every_template_before_the_workers_fork(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the page workers fork, every template of both environments is compiled, each once: they and the
+    body workers (forked later) inherit them. The pages and bodies are those of separate renderers."""
+    monkeypatch.setattr(render, "MIN_ITEMS_PER_PROCESS", 1)
+    glossary = checked_glossary(project)
+    links = link_glossary(glossary)
+    plain_pages = render.render_pages(glossary, links)
+    plain_bodies = render.render_html_bodies(glossary, links, plain_pages)
+    real_environment, real_in_processes = render.environment, render.in_processes
+    loaders: list[_CountingLoader] = []
+    loaded_at_fork: list[list[str]] = []
+
+    def counting_environment() -> jinja2.Environment:
+        env = real_environment()
+        env.loader = _CountingLoader(env.loader)  # type: ignore[arg-type]
+        loaders.append(env.loader)
+        return env
+
+    def noting_in_processes(func: Any, items: list[Any], jobs: int) -> list[Any]:
+        loaded_at_fork.append(list(loaders[-1].loaded))
+        return real_in_processes(func, items, jobs)
+
+    monkeypatch.setattr(render, "environment", counting_environment)
+    monkeypatch.setattr(render, "in_processes", noting_in_processes)
+    pages, bodies = render.render_with_bodies(glossary, links, jobs=2)
+    assert bodies.work.workers is not None and len(loaders) == 1  # one renderer for both
+    names = loaders[0].list_templates()
+    markdown_env = [n for n in names if not n.endswith(render.HTML_TEMPLATE)]
+    html_env = [n for n in names if not n.endswith(render.MARKDOWN_TEMPLATE)]
+    assert sorted(loaded_at_fork[0]) == sorted(markdown_env + html_env)
+    assert pages == plain_pages and dict(bodies.items()) == plain_bodies
+    bodies.close()
+
+
+def test_compile_ahead_follows_what_a_template_extends_and_includes() -> None:
+    import jinja2
+
+    from generator.build.parallel_build import compile_ahead
+
+    loader = _CountingLoader(jinja2.DictLoader({
+        "main.html": '{% extends "base.html" %}{% block body %}{% include "partials/toc.html" %}{% endblock %}',
+        "base.html": '{% import "macros.html" as m %}{% block body %}{% endblock %}{% include "partials/" ~ name %}'
+                     '{% include "partials/missing.html" ignore missing %}',
+        "partials/toc.html": "toc", "macros.html": "{% macro x() %}{% endmacro %}", "partials/footer.html": "footer",
+        "broken.html": "{% if %}",
+    }))
+    env = jinja2.Environment(loader=loader)
+    compile_ahead(env, {"main.html", "broken.html", "gone.html"})
+    ahead = set(loader.loaded)
+    assert {"main.html", "base.html", "partials/toc.html", "macros.html"} <= ahead
+    assert "partials/footer.html" not in ahead  # named at render time only
+    loader.loaded.clear()
+    assert env.get_template("main.html").render(name="footer.html") == "tocfooter"
+    # All were compiled ahead but the one named at render time, and the missing one (looked for again, as before)
+    assert sorted(loader.loaded) == ["partials/footer.html", "partials/missing.html"]

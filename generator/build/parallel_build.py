@@ -73,6 +73,30 @@ def _build_pages(indexes: list[int]) -> list[_Built]:
     return out
 
 
+PAGE_TEMPLATE = "main.html"
+"""The theme template MkDocs renders a page with, unless its front matter names another (``template:``)."""
+
+
+def compile_ahead(env: Any, names: set[str]) -> None:
+    """Compile the templates ``names`` and every template they extend, include or import by a constant name, so
+    that the workers forked next inherit them compiled (each would compile them on first use). A template
+    that cannot be loaded is left for the page build to report."""
+    from jinja2 import TemplateError, meta  # Jinja is MkDocs' dependency; imported with the build
+
+    todo, seen = sorted(names), set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            env.get_template(name)
+            tree = env.parse(env.loader.get_source(env, name)[0])
+        except TemplateError:
+            continue
+        todo.extend(sorted(n for n in meta.find_referenced_templates(tree) if n is not None))
+
+
 class ParallelBuild:
     """A MkDocs plugin (added by the build in code) that builds the pages' HTML with ``jobs`` processes."""
 
@@ -95,6 +119,7 @@ class ParallelBuild:
             return env
         chunks = [list(range(k, min(k + CHUNK, len(pages)))) for k in range(0, len(pages), CHUNK)]
         index = _search_index(config)
+        compile_ahead(env, {page.meta.get("template", PAGE_TEMPLATE) for page in pages})
         _JOB.update(config=config, nav=self.nav, env=env, pages=pages, documents=documents, index=index)
         try:
             # An executor, not a Pool: a worker that dies (killed, out of memory) fails the build instead of hanging it.

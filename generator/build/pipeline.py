@@ -27,7 +27,7 @@ from ..stages.address import release_problems
 from ..stages.check import checked_glossary
 from ..stages.link import Links, link_glossary
 from ..stages.page_html import HtmlBody
-from ..stages.render import HtmlBodiesInBackground, Page, render_pages
+from ..stages.render import HtmlBodiesInBackground, Page, render_pages, render_with_bodies
 from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
 from ..workers import InBackground
@@ -95,9 +95,12 @@ def _generate(project: Project, timings: Timings, jobs: int, glossary: Glossary 
         links = link_glossary(glossary)
     with timings.stage("history"):
         changes = history(glossary)
+    bodies: HtmlBodiesInBackground | None = None
     with timings.stage("render"):
-        pages = render_pages(glossary, links, changes, jobs=jobs)
-    bodies = HtmlBodiesInBackground(glossary, links, pages, changes, jobs) if html else None
+        if html:
+            pages, bodies = render_with_bodies(glossary, links, changes, jobs=jobs)
+        else:
+            pages = render_pages(glossary, links, changes, jobs=jobs)
     try:
         with timings.stage("write"):
             stats = write_pages(project.content_dir, pages)

@@ -291,8 +291,24 @@ def render_pages(g: Glossary, links: Links, history: Any = None, jobs: int = 1) 
     """Every generated page of the site, sorted by path. ``history`` (a
     :class:`generator.build.history.History`) adds the What changed page and each term's last change.
     ``jobs`` processes share the pages (the same pages for any number: each is a function of the data)."""
-    renderer = _Renderer(g, links, history)
-    pages = [*in_processes(renderer.page, renderer.paths(), jobs), search_index_page(g)]
+    return _all_pages(_Renderer(g, links, history), jobs)
+
+
+def render_with_bodies(g: Glossary, links: Links, history: Any = None,
+                       jobs: int = 1) -> tuple[list[Page], HtmlBodiesInBackground]:
+    """:func:`render_pages`, then :class:`HtmlBodiesInBackground` of those pages, by one renderer whose templates
+    are compiled before any worker forks: the workers inherit them instead of compiling them each."""
+    renderer = _Renderer(g, links, history, html=True)
+    pages = _all_pages(renderer, jobs)
+    return pages, HtmlBodiesInBackground(g, links, pages, history, jobs, renderer=renderer)
+
+
+def _all_pages(renderer: _Renderer, jobs: int) -> list[Page]:
+    """Every page ``renderer`` renders, and the search index, sorted by path. With several ``jobs``, the
+    templates are compiled first, and the workers inherit them."""
+    if jobs > 1:
+        renderer.compile_templates()
+    pages = [*in_processes(renderer.page, renderer.paths(), jobs), search_index_page(renderer.glossary)]
     return sorted(pages, key=lambda p: p.path)
 
 
@@ -359,8 +375,10 @@ class HtmlBodiesInBackground(Mapping[str, HtmlBody]):
     the first body asked for waits for them all. With one job, they are rendered then, in this process.
     :meth:`close` stops the workers when the build ends without them."""
 
-    def __init__(self, g: Glossary, links: Links, pages: list[Page], history: Any = None, jobs: int = 1):
-        renderer = _Renderer(g, links, history, html=True)
+    def __init__(self, g: Glossary, links: Links, pages: list[Page], history: Any = None, jobs: int = 1,
+                 renderer: _Renderer | None = None):
+        """``renderer``: the one that rendered ``pages`` (with ``html``), when at hand."""
+        renderer = renderer or _Renderer(g, links, history, html=True)
         twins = [page for page in pages if renderer.has_html(page.path)]
         self.paths = {page.path: i for i, page in enumerate(twins)}
         self.work = InBackground(renderer.body, twins, max(1, min(jobs, len(twins) // MIN_ITEMS_PER_PROCESS)))
@@ -381,6 +399,9 @@ class HtmlBodiesInBackground(Mapping[str, HtmlBody]):
         """Stop the workers if they are still rendering."""
         self.work.close()
 
+
+MARKDOWN_TEMPLATE, HTML_TEMPLATE = ".md.j2", ".html.j2"
+"""How the templates of each environment end (both share the others, such as ``_cite.j2``)."""
 
 HTML_TWINS = {urls.GLOSSARY: "az.html.j2", urls.CHANGES: "changes.html.j2"}
 """Pages besides the term pages (``term.html.j2``) that have an HTML twin of their Markdown template."""
@@ -410,6 +431,14 @@ class _Renderer:
                 "term_links": _OnDemand(lambda tid: macros.term_link(terms[tid])),  # type: ignore[attr-defined]
                 "reference_links": _OnDemand(lambda rid: macros.reference_link(references[rid])),  # type: ignore[attr-defined]
             }
+
+    def compile_templates(self) -> None:
+        """Compile every template of the Markdown environment and, with ``html``, of the HTML one now (each is
+        compiled once, when first used): workers forked afterwards inherit them."""
+        for env, other_kind in ((self.env, HTML_TEMPLATE), (self.html_env, MARKDOWN_TEMPLATE)):
+            if env is not None:
+                for name in env.list_templates(filter_func=lambda name, other=other_kind: not name.endswith(other)):
+                    env.get_template(name)
 
     def paths(self) -> list[str]:
         """The path of every page but the search index, in a stable order."""
