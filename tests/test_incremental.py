@@ -225,4 +225,21 @@ def test_only_partials_that_read_nothing_of_the_page_are_rendered_once_per_build
     assert not shared_nav.reads_only_settings(env, "missing.html")
     from mkdocs.config import load_config
     theme_env = load_config(str(REPO / "mkdocs.yml")).theme.get_env()
-    assert all(shared_nav.reads_only_settings(theme_env, name) for name in shared_nav.CONSTANT_PARTIALS)
+    assert all(shared_nav.reads_only_settings(theme_env, name) for name in (*shared_nav.CONSTANT_PARTIALS,
+                                                                            shared_nav.TRANSLATIONS))
+
+
+def test_the_translations_module_is_made_once_and_each_translation_looked_up_once() -> None:
+    import jinja2
+
+    looked_up: list[str] = []
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        shared_nav.TRANSLATIONS: "{% macro t(key) %}{{ translate(key) }}{% endmacro %}",
+        "page.html": f'{{% import "{shared_nav.TRANSLATIONS}" as lang with context %}}'
+                     '{{ lang.t("a") }} {{ lang.t("a") }} {{ lang.t("b") }} {{ page }}',
+    }))
+    env.globals["translate"] = lambda key: looked_up.append(key) or key.upper()
+    shared_nav.SharedNav().on_env(env, config=None, files=None)
+    page = env.get_template("page.html")
+    assert [page.render(page=n) for n in (1, 2)] == ["A A B 1", "A A B 2"]
+    assert looked_up == ["a", "b"]

@@ -11,7 +11,9 @@ The same plugin renders once per build the partials that read nothing of the pag
 (:data:`CONSTANT_PARTIALS`: the search dialog, the colour palette, the back-to-top button), which
 cost every page a dozen translation lookups. A partial is shared only while :func:`reads_only_settings`
 finds that it reads no variable but the configuration and the translations, and no filter that
-depends on the page (such as ``url``); otherwise it renders on each page as before.
+depends on the page (such as ``url``); otherwise it renders on each page as before. Under the same
+check, the translations module (:data:`TRANSLATIONS`), which every page imports anew, is made once
+per build, and each translation looked up once.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ NAV_TEMPLATE = "partials/nav.html"
 
 CONSTANT_PARTIALS = ("partials/search.html", "partials/palette.html", "partials/top.html")
 """Partials whose output depends only on the build's settings (the theme's own search dialog, and Material's)."""
+
+TRANSLATIONS = "partials/language.html"
+"""Material's translations: the module (``lang``) whose macro ``t(key)`` gives the text of ``key`` in the site's
+language; every page imports it with its context."""
 
 SETTINGS = frozenset({"config", "lang"})
 """The variables a shared partial may read: the configuration and the translations, the same on every page."""
@@ -80,6 +86,9 @@ class SharedNav:
             if reads_only_settings(env, name):
                 template = env.get_template(name)
                 template.root_render_func = _cached(template.root_render_func, lambda context: ())
+        if reads_only_settings(env, TRANSLATIONS):
+            template = env.get_template(TRANSLATIONS)
+            template.make_module = _module_once(template.make_module)  # type: ignore[method-assign]
         try:
             template = env.get_template(NAV_TEMPLATE)
         except TemplateNotFound:  # another theme: nothing to share
@@ -104,3 +113,38 @@ def _cached(render: Callable[[Any], Iterator[str]],
         yield from rendered[shared]
 
     return render_or_reuse
+
+
+def _module_once(make_module: Callable[..., Any]) -> Callable[..., Any]:
+    """``make_module`` (a template's) made once: later imports get the same module, whose macros remember what
+    they returned for each argument. For a template that reads nothing of the page (:func:`reads_only_settings`),
+    whose macros are functions of their arguments."""
+    module: Any = None
+
+    def make_once(*args: Any, **kwargs: Any) -> Any:
+        nonlocal module
+        if module is None:
+            module = make_module(*args, **kwargs)
+            for name, value in vars(module).items():
+                if callable(value) and not name.startswith("_"):
+                    setattr(module, name, _remembering(value))
+        return module
+
+    return make_once
+
+
+def _remembering(macro: Callable[..., Any]) -> Callable[..., Any]:
+    """``macro`` remembering its output for each hashable set of arguments (a translation, for each key)."""
+    outputs: dict[Any, Any] = {}
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            key = (args, tuple(sorted(kwargs.items())))
+            return outputs[key]
+        except KeyError:
+            outputs[key] = output = macro(*args, **kwargs)
+            return output
+        except TypeError:  # an argument that cannot be a key
+            return macro(*args, **kwargs)
+
+    return call
