@@ -80,8 +80,9 @@ def test_bench_quick_writes_results(tmp_path: Path) -> None:
     row = results["rows"][-1]
     for key in ("yaml_parse_s", "generator_stages_s", "generator_s", "generator_peak_mib", "mkdocs_s",
                 "whole_build_s", "whole_peak_mib", "bare_build_s", "bare_peak_mib", "term_page_bytes",
-                "search_index_bytes", "search_index_bytes_per_term", "seconds_per_term"):
+                "search_index_bytes", "search_index_bytes_per_term", "seconds_per_term", "write_floor_s"):
         assert row[key] is not None, key
+    assert row["write_floor_s"] > 0
     assert set(row["generator_stages_s"]) >= {"load+validate", "link", "render", "write"}
     assert results["rebuild"]["definition"]["written"] >= 1
     assert results["rebuild"]["definition"]["incremental"]  # the preview took its incremental path
