@@ -340,22 +340,30 @@ class Budget:
         return self.deadline - time.perf_counter() - reserve
 
 
-def _timed_runs(what: str, runs: int, budget: Budget, log, call) -> tuple[list[dict[str, Any]], str | None]:
-    """Up to ``runs`` runs of ``call(timeout)``; fewer when a run is slow; a note when it timed out or was skipped."""
-    results: list[dict[str, Any]] = []
+def _alternating_runs(kinds: dict[str, Any], runs: int, budget: Budget, log) -> tuple[dict[str, list[dict[str, Any]]],
+                                                                                   dict[str, str]]:
+    """Up to ``runs`` runs of each ``call(timeout)`` of ``kinds`` (what -> call), in turn (A, B, A, B ...): a drift
+    of the machine or the disk over the runs weighs on each kind alike. A kind runs fewer times when a run is
+    slow; a note says when one timed out or was skipped."""
+    results: dict[str, list[dict[str, Any]]] = {what: [] for what in kinds}
+    notes: dict[str, str] = {}
     for i in range(runs):
-        timeout = min(budget.build_timeout, budget.left(reserve=60))
-        if timeout < 10:
-            return results, f"{what}: skipped, the benchmark's time budget is spent"
-        try:
-            results.append(call(timeout))
-        except TimedOut:
-            log(f"    {what}: did not finish within {timeout:.0f}s")
-            return results, f"{what}: did not finish within {timeout:.0f}s"
-        log(f"    {what} run {i + 1}: {results[-1]['_summary']}")
-        if results[-1]["wall_s"] > budget.slow_run:
-            break
-    return results, None
+        for what, call in kinds.items():
+            done = results[what]
+            if what in notes or (done and done[-1]["wall_s"] > budget.slow_run):
+                continue
+            timeout = min(budget.build_timeout, budget.left(reserve=60))
+            if timeout < 10:
+                notes[what] = f"{what}: skipped, the benchmark's time budget is spent"
+                continue
+            try:
+                done.append(call(timeout))
+            except TimedOut:
+                log(f"    {what}: did not finish within {timeout:.0f}s")
+                notes[what] = f"{what}: did not finish within {timeout:.0f}s"
+                continue
+            log(f"    {what} run {i + 1}: {done[-1]['_summary']}")
+    return results, notes
 
 
 def measure_size(n: int, runs: int, work: Path, budget: Budget, log) -> dict[str, Any]:
@@ -389,8 +397,16 @@ def measure_size(n: int, runs: int, work: Path, budget: Budget, log) -> dict[str
         r["_summary"] = f"MkDocs {r['mkdocs_s']:.2f}s, peak {r['peak_mib']:.0f} MiB"
         return r
 
-    bares, note = _timed_runs(f"N={n} bare-engine build", runs, budget, log, bare_run)
-    row["notes"] += [note] if note else []
+    def build_run(timeout: float) -> dict[str, Any]:
+        r = run_build_command(root, timeout=timeout)
+        r["_summary"] = (f"python -m generator build {r['wall_s']:.2f}s (" +
+                         ", ".join(f"{k} {v:.2f}s" for k, v in r["stages"].items()) + f"), peak {r['peak_mib']:.0f} MiB")
+        return r
+
+    bare_what, build_what = f"N={n} bare-engine build", f"N={n} whole build"
+    done, notes = _alternating_runs({bare_what: bare_run, build_what: build_run}, runs, budget, log)
+    bares, builds = done[bare_what], done[build_what]
+    row["notes"] += list(notes.values())
     row["bare_runs"] = len(bares)
     row["bare_build_s"] = median([b["mkdocs_s"] for b in bares]) if bares else None
     row["bare_peak_mib"] = max(b["peak_mib"] for b in bares) if bares else None
@@ -400,16 +416,8 @@ def measure_size(n: int, runs: int, work: Path, budget: Budget, log) -> dict[str
     shutil.rmtree(bare_site, ignore_errors=True)
     shutil.rmtree(bare, ignore_errors=True)
 
-    def build_run(timeout: float) -> dict[str, Any]:
-        r = run_build_command(root, timeout=timeout)
-        r["_summary"] = (f"python -m generator build {r['wall_s']:.2f}s (" +
-                         ", ".join(f"{k} {v:.2f}s" for k, v in r["stages"].items()) + f"), peak {r['peak_mib']:.0f} MiB")
-        return r
-
-    builds, note = _timed_runs(f"N={n} whole build", runs, budget, log, build_run)
-    row["notes"] += [note] if note else []
     row["build_runs"] = len(builds)
-    row["build_timed_out"] = bool(note)
+    row["build_timed_out"] = build_what in notes
     row["build_stages_s"] = {k: median([b["stages"][k] for b in builds]) for k in builds[0]["stages"]} if builds else {}
     row["mkdocs_s"] = row["build_stages_s"].get("mkdocs")
     row["post_build_s"] = sum(v for k, v in row["build_stages_s"].items() if k.startswith("post-build:")) if builds else None
