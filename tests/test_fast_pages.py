@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -181,6 +182,18 @@ def test_work_shared_by_processes_comes_back_in_order(monkeypatch: pytest.Monkey
     assert [square for square, _ in results] == [n * n for n in range(50)]
     assert len({pid for _, pid in results}) == 2
     assert in_processes(lambda n: n, [1, 2, 3], 1) == [1, 2, 3]
+
+
+def test_work_shared_by_processes_survives_a_worker_that_dies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-render (the out-of-memory killer) costs its share computed again here, not a hang (a
+    pool's lost task made the build wait for ever). In a thread, so that a hang fails the test."""
+    monkeypatch.setattr(render, "MIN_ITEMS_PER_PROCESS", 1)
+    caller, results = os.getpid(), []
+    worker = threading.Thread(target=lambda: results.append(
+        in_processes(lambda n: os._exit(1) if os.getpid() != caller else n * 2, list(range(10)), 2)), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert results == [[n * 2 for n in range(10)]]
 
 
 def test_work_in_the_background_comes_back_in_order_while_the_caller_goes_on() -> None:

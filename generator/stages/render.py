@@ -24,7 +24,7 @@ from .. import urls
 from ..findings import RENDER, Finding, GlossaryError
 from ..model.records import ELEMENT_TITLES
 from ..project import GENERATED_MARK, LAYOUT
-from ..workers import InBackground, fork_context, quiet_worker
+from ..workers import InBackground
 from .cite import bibtex_entry
 from .dependencies import Place, Reads, TrackedLinks, TrackingContext, places, shape, tracking
 from .link import EXPLICIT, FieldPathError, Links, Referrer, Role, whole_word_matches
@@ -518,28 +518,20 @@ class _OnDemand(dict[str, Any]):
 MIN_ITEMS_PER_PROCESS = 200
 """Below this many items per process, forking costs more than it saves."""
 
-_WORK: dict[str, Callable[[Any], Any]] = {}
-"""The function :func:`in_processes` applies, set before the workers fork (they inherit it)."""
-
-
-def _apply_share(share: list[Any]) -> list[Any]:
-    return [_WORK["func"](item) for item in share]
-
-
 def in_processes(func: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
-    """``[func(item) for item in items]``, computed by ``jobs`` processes (the others forked: ``func`` and what
-    it reads are inherited, never pickled; results are pickled back). Same result for any ``jobs``."""
+    """``[func(item) for item in items]``, computed by ``jobs`` processes: this one takes the first share while
+    forked workers (:class:`~generator.workers.InBackground`) take the others. ``func`` and what it reads are
+    inherited, never pickled; results are pickled back. A share whose worker failed or died is computed here, so
+    an error is raised here and a killed worker never hangs the build. Same result for any ``jobs``."""
     jobs = max(1, min(jobs, len(items) // MIN_ITEMS_PER_PROCESS))
     if jobs < 2:
         return [func(item) for item in items]
     shares = [items[k::jobs] for k in range(jobs)]
-    _WORK["func"] = func
+    others = InBackground(lambda share: [func(item) for item in share], shares[1:], jobs)  # a worker a share
     try:
-        with fork_context().Pool(jobs - 1, initializer=quiet_worker) as pool:
-            others = pool.map_async(_apply_share, shares[1:])
-            results = [[func(item) for item in shares[0]], *others.get()]
+        results = [[func(item) for item in shares[0]], *others.result()]
     finally:
-        _WORK.clear()
+        others.close()
     merged: list[R] = [None] * len(items)  # type: ignore[list-item]
     for k, share_results in enumerate(results):
         merged[k::jobs] = share_results
