@@ -14,7 +14,7 @@ import multiprocessing
 import multiprocessing.context
 import multiprocessing.process
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -66,6 +66,29 @@ def quiet_worker() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
 
 
+Worker = tuple[multiprocessing.process.BaseProcess, Any]
+"""A forked worker and the end of the pipe it sends its results through."""
+
+
+def _started(context: multiprocessing.context.ForkContext, target: Callable[..., None], *args: Any) -> Worker:
+    """A forked worker running ``target(*args, send)``: it sends its results through the pipe whose other end is
+    returned (this process keeps no sending end, so a worker that dies is seen as the end of the pipe)."""
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(*args, send), daemon=True)
+    process.start()
+    send.close()
+    return process, receive
+
+
+def _stopped(workers: Iterable[Worker]) -> None:
+    """Stop ``workers`` at once (their results are not wanted, or already in) and close their pipes."""
+    for process, receive in workers:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receive.close()
+
+
 def _compute_share(func: Callable[[Any], Any], items: Sequence[Any], indexes: range, send: Any) -> None:
     """In a worker of :class:`InBackground`: the results of ``func`` for the items at ``indexes``, sent back."""
     quiet_worker()
@@ -87,15 +110,10 @@ class InBackground(Generic[T, R]):
         self.func, self.items = func, items
         self.jobs = max(1, min(jobs, len(items))) if jobs > 1 else 0
         self.results: list[R] | None = None
-        self.workers: list[tuple[multiprocessing.process.BaseProcess, Any]] | None = None
+        self.workers: list[Worker] | None = None
         if self.jobs:
-            context, self.workers = fork_context(), []
-            for share in self._shares():
-                receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_compute_share, args=(func, items, share, send), daemon=True)
-                process.start()
-                send.close()
-                self.workers.append((process, receive))
+            context = fork_context()
+            self.workers = [_started(context, _compute_share, func, items, share) for share in self._shares()]
 
     def _shares(self) -> list[range]:
         """The indexes of the items each worker computes, interleaved."""
@@ -128,11 +146,7 @@ class InBackground(Generic[T, R]):
 
     def close(self) -> None:
         """Stop the workers (at once: their results are not wanted, or already in)."""
-        for process, receive in self.workers or ():
-            if process.is_alive():
-                process.kill()
-            process.join()
-            receive.close()
+        _stopped(self.workers or ())
         self.workers = None
 
 
@@ -176,14 +190,10 @@ def shared_by_chunks(work: Callable[[list[int]], list[R]], order: Sequence[int],
     chunks = [list(order[k:k + chunk]) for k in range(0, len(order), chunk)]
     context = fork_context()
     _SHARED.update(work=work, chunks=chunks, counter=context.Value("i", 0))
-    workers = []
+    workers: list[Worker] = []
     try:
         for _ in range(jobs - 1):
-            receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_take_chunks_in_worker, args=(send,), daemon=True)
-            process.start()
-            send.close()
-            workers.append((process, receive))
+            workers.append(_started(context, _take_chunks_in_worker))
         done = _take_chunks(here or work)
         for _, receive in workers:
             with contextlib.suppress(EOFError):
@@ -193,9 +203,5 @@ def shared_by_chunks(work: Callable[[list[int]], list[R]], order: Sequence[int],
                 done[taken] = (here or work)(chunks[taken])
     finally:
         _SHARED.clear()
-        for process, receive in workers:
-            if process.is_alive():
-                process.kill()
-            process.join()
-            receive.close()
+        _stopped(workers)
     return {i: r for taken, results in done.items() for i, r in zip(chunks[taken], results, strict=True)}
