@@ -13,6 +13,7 @@ import contextlib
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.process
+import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
@@ -66,6 +67,11 @@ def quiet_worker() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
 
 
+SLACK = 10
+"""The niceness of workers whose results are not waited for soon (the exports, the inputs' digest): the kernel gives
+the cores to the workers the build waits for first, and this work the time they leave idle."""
+
+
 Worker = tuple[multiprocessing.process.BaseProcess, Any]
 """A forked worker and the end of the pipe it sends its results through."""
 
@@ -89,9 +95,11 @@ def _stopped(workers: Iterable[Worker]) -> None:
         receive.close()
 
 
-def _compute_share(func: Callable[[Any], Any], items: Sequence[Any], indexes: range, send: Any) -> None:
+def _compute_share(func: Callable[[Any], Any], items: Sequence[Any], indexes: range, niceness: int, send: Any) -> None:
     """In a worker of :class:`InBackground`: the results of ``func`` for the items at ``indexes``, sent back."""
     quiet_worker()
+    if niceness:
+        os.nice(niceness)
     try:
         send.send((True, [func(items[i]) for i in indexes]))
     except BaseException:  # the caller computes the share again and raises the error itself
@@ -104,16 +112,17 @@ class InBackground(Generic[T, R]):
     the workers by the fork, never pickled; the results are pickled back. The list is the same for any ``jobs``.
     A share whose worker failed or died is computed again by :meth:`result`, so a real error is raised in the
     caller's process and a killed worker never hangs it. With one job (one core) nothing runs in the background:
-    :meth:`result` computes the list itself. :meth:`close` stops workers still running."""
+    :meth:`result` computes the list itself. :meth:`close` stops workers still running. ``niceness`` lowers the
+    workers' priority (:data:`SLACK`) for work that is not waited for soon."""
 
-    def __init__(self, func: Callable[[T], R], items: Sequence[T], jobs: int):
+    def __init__(self, func: Callable[[T], R], items: Sequence[T], jobs: int, niceness: int = 0):
         self.func, self.items = func, items
         self.jobs = max(1, min(jobs, len(items))) if jobs > 1 else 0
         self.results: list[R] | None = None
         self.workers: list[Worker] | None = None
         if self.jobs:
             context = fork_context()
-            self.workers = [_started(context, _compute_share, func, items, share) for share in self._shares()]
+            self.workers = [_started(context, _compute_share, func, items, share, niceness) for share in self._shares()]
 
     def _shares(self) -> list[range]:
         """The indexes of the items each worker computes, interleaved."""

@@ -31,7 +31,7 @@ from generator.stages.link import link_glossary
 from generator.stages.markdown_html import block_html, inline_html
 from generator.stages.page_html import anchor_headings, apply_abbreviations, finish_html
 from generator.stages.render import HTML_TWINS, in_processes
-from generator.workers import InBackground, shared_by_chunks
+from generator.workers import SLACK, InBackground, shared_by_chunks
 
 from .conftest import REPO
 
@@ -228,6 +228,15 @@ def test_a_background_worker_that_dies_does_not_hang_the_caller() -> None:
     caller = os.getpid()
     work = InBackground(lambda n: os._exit(1) if os.getpid() != caller else n * 2, list(range(10)), 2)
     assert work.result() == [n * 2 for n in range(10)]  # the dead workers' shares, computed by the caller
+
+
+def test_work_with_slack_runs_at_a_lower_priority_in_its_workers_only() -> None:
+    """Niceness is set in the workers; a share computed again by the caller leaves the caller's priority as it was."""
+    caller, own = os.getpid(), os.nice(0)
+    assert InBackground(lambda n: (n, os.nice(0)), [1, 2], 2, niceness=SLACK).result() == [(1, own + SLACK), (2, own + SLACK)]
+    assert InBackground(lambda n: os.nice(0), [1], 2).result() == [own]
+    dying = InBackground(lambda n: os._exit(1) if os.getpid() != caller else os.nice(0), [1, 2], 2, niceness=SLACK)
+    assert dying.result() == [own, own] and os.nice(0) == own
 
 
 def test_bodies_in_the_background_are_those_rendered_in_one_process(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -14,12 +15,13 @@ from typing import Any
 import mkdocs.commands.build as mkdocs_build_module
 import pytest
 
-from generator.build import parallel_pages, prerendered, sanitize, shared_nav
+from generator.build import parallel_pages, pipeline, prerendered, sanitize, shared_nav
 from generator.build.fingerprint import inputs_digest, recorded_digest
 from generator.build.pipeline import build_site
 from generator.build.steps import PreparedStep, prepared_in_background, worker_count
 from generator.findings import GlossaryError
 from generator.project import SITE_MARKER
+from generator.stages.check import passing_rules
 from generator.workers import fork_context, quiet_worker
 from tests.conftest import REPO, edit, make_project
 
@@ -98,6 +100,34 @@ def test_sanitizing_with_two_workers_gives_the_same_bytes(tmp_path: Path, monkey
     assert one == two
     assert "onclick" not in (tmp_path / "two" / "p3" / "index.html").read_text(encoding="utf-8")
     assert "alert" not in (tmp_path / "two" / "p3" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_exports_are_prepared_while_the_rules_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build forks the worker that prepares the exports once the data is loaded, and checks the rules meanwhile
+    (the core would otherwise idle); a build that finds the site up to date starts no worker."""
+    seen = []
+
+    def rules_with_workers(glossary: Any, findings: list[Any]) -> Any:
+        seen.append(len(multiprocessing.active_children()))
+        return passing_rules(glossary, findings)
+
+    monkeypatch.setattr(pipeline, "passing_rules", rules_with_workers)
+    assert not build_site(project, jobs=2).up_to_date
+    assert build_site(project, jobs=2).up_to_date
+    assert seen[0] >= 1 and seen[1] == 0
+
+
+def test_a_build_reports_the_loads_and_the_rules_findings_at_once(project: Path) -> None:
+    edit(project, "data/terms/red-teaming.yaml", "category: practice", "category: practice\ncolour: red")
+    edit(project, "data/terms/safety-level.yaml", "[[red-teaming|", "[[no-such-term|")
+    with pytest.raises(GlossaryError) as raised:
+        build_site(project, jobs=2)
+    messages = [f"{f.path}: {f.message}" for f in raised.value.findings]
+    assert any(m.startswith("data/terms/red-teaming.yaml") and "colour" in m for m in messages), messages
+    assert any(m.startswith("data/terms/safety-level.yaml") and "no-such-term" in m for m in messages), messages
+    assert not (project / "site").exists()
+    assert not multiprocessing.active_children()
 
 
 @pytest.mark.slow

@@ -24,13 +24,13 @@ from ..findings import BUILD, EnvironmentProblem, Finding, GlossaryError
 from ..heap import fewer_collections, frozen
 from ..project import MKDOCS_YML, SITE_MARKER, Project, overlaps_project
 from ..stages.address import release_problems
-from ..stages.check import checked_glossary
+from ..stages.check import checked_glossary, loaded_glossary, passing_rules
 from ..stages.link import Links, link_glossary
 from ..stages.page_html import HtmlBody
 from ..stages.render import HtmlBodiesInBackground, Page, render_pages, render_with_bodies
 from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
-from ..workers import InBackground
+from ..workers import SLACK, InBackground
 from . import export, redirects, sanitize
 from .fingerprint import inputs_digest, marker_text, recorded_digest, source_date_epoch
 from .history import history
@@ -280,26 +280,31 @@ def _build_locked(project: Project, progress: Callable[[str], None], jobs: int |
     workers = jobs or os.cpu_count() or 1
     timings = Timings()
     with timings.stage("load+validate"):
-        glossary = checked_glossary(project)
-    if release and (problems := release_problems(glossary.site, glossary.site_record.doc if glossary.site_record else None)):
-        raise GlossaryError(problems)
+        glossary, findings = loaded_glossary(project)
+        if findings:
+            passing_rules(glossary, findings)  # raises, with the rules' findings too
     options = (*(["offline"] if offline else []), *(["markdown-only"] if markdown_only else []))
     with timings.stage("up-to-date check"):  # before generating: unchanged inputs generate the same pages
         up_to_date = (not force and (site / "index.html").is_file()
                       and recorded_digest(site / SITE_MARKER) == inputs_digest(project, epoch, options=options))
-    if up_to_date:
-        progress("the site is up to date: nothing it is built from has changed (--force rebuilds it)")
-        return GenerateResult(glossary, WriteStats(), timings, up_to_date=True)
     # MkDocs (footer, sitemap) and the exports (CSL's accessed date) read the build's date from
     # SOURCE_DATE_EPOCH only: set for this build and restored after it (build_timestamp). The exports
-    # are computed in a worker from here on, on the core that linking and writing leave idle.
+    # are computed in a worker from here on, on the core that the rules, linking and writing leave idle.
     with (_signals_as_interrupts(), build_timestamp(epoch),
-          prepared_in_background(POST_BUILD_STEPS, glossary, workers) as prepared):
+          prepared_in_background(POST_BUILD_STEPS, glossary, 1 if up_to_date else workers) as prepared):
+        with timings.stage("load+validate"):
+            passing_rules(glossary, [])
+        if release and (problems := release_problems(glossary.site,
+                                                     glossary.site_record.doc if glossary.site_record else None)):
+            raise GlossaryError(problems)
+        if up_to_date:
+            progress("the site is up to date: nothing it is built from has changed (--force rebuilds it)")
+            return GenerateResult(glossary, WriteStats(), timings, up_to_date=True)
         # The HTML bodies render in workers from here (generate's html) while the pages are written and MkDocs
         # starts; MkDocs waits for them before it reads the pages. The inputs, pages written, are digested in a
         # worker too; the marker waits for it.
         result = generate(project, timings, jobs=workers, glossary=glossary, html=not markdown_only)
-        digest = InBackground(lambda _: inputs_digest(project, epoch, options=options), [None], workers)
+        digest = InBackground(lambda _: inputs_digest(project, epoch, options=options), [None], workers, niceness=SLACK)
         try:
             progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
             _build_into(project, site, lambda: digest.result()[0], result, prepared, progress, workers, offline, timings)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-from ..workers import InBackground
+from ..workers import SLACK, InBackground
 
 T = TypeVar("T")
 
@@ -67,7 +67,7 @@ def prepared_in_background(steps: Iterable[object], glossary: Any, jobs: int) ->
             for step in steps:
                 if isinstance(step, PreparedStep):
                     # a worker's failure is computed again here, so the real error is raised by the build's process
-                    work = InBackground(step.prepare, [glossary], jobs)
+                    work = InBackground(step.prepare, [glossary], jobs, niceness=SLACK)
                     waits[step.name] = lambda work=work: work.result()[0]
                     stops.append(work.close)
         yield waits

@@ -13,15 +13,31 @@ from .validate import Glossary, load_glossary
 
 def checked_glossary(root: Project | Path) -> Glossary:
     """The glossary of ``root`` when it passes :func:`check`; raises :class:`GlossaryError` with every finding otherwise."""
-    glossary, findings = check(root)
-    if findings:
-        raise GlossaryError(findings)
+    return passing_rules(*loaded_glossary(root))
+
+
+def loaded_glossary(root: Project | Path) -> tuple[Glossary, list[Finding]]:
+    """The glossary of ``root`` loaded and validated, with the findings of that (the rules are not run yet)."""
+    with fewer_collections():
+        return load_glossary(root)
+
+
+def passing_rules(glossary: Glossary, findings: list[Finding]) -> Glossary:
+    """``glossary`` when it has no ``findings`` (its load's) and passes every consistency rule; raises
+    :class:`GlossaryError` with all of them otherwise, sorted."""
+    everything = check_rules(glossary, findings)
+    if everything:
+        raise GlossaryError(everything)
     return glossary
+
+
+def check_rules(glossary: Glossary, findings: list[Finding]) -> list[Finding]:
+    """The load's ``findings`` and those of every consistency rule over ``glossary``, sorted."""
+    with fewer_collections():
+        return sorted({*findings, *run_rules(glossary)})
 
 
 def check(root: Project | Path) -> tuple[Glossary, list[Finding]]:
     """Load, validate and run every consistency rule; returns all findings, sorted."""
-    with fewer_collections():
-        glossary, findings = load_glossary(root)
-        findings.extend(run_rules(glossary))
-    return glossary, sorted(set(findings))
+    glossary, findings = loaded_glossary(root)
+    return glossary, check_rules(glossary, findings)
