@@ -7,7 +7,8 @@ temporary directory and measures, as the median of ``--runs`` runs:
 * the generator's stages (load+validate, link, render, write), each run into an empty content/, with
   the default number of jobs (one per core), as ``python -m generator generate`` and ``build`` run them;
 * the whole build as users run it: ``python -m generator build`` from a clean tree (no generated
-  pages, no site), post-build steps included, timed from outside as wall time; its own per-stage
+  pages, no site: the previous run's are set aside, see :func:`set_aside`), post-build steps included,
+  timed from outside as wall time; its own per-stage
   timings must name every pipeline stage and every post-build step, or the benchmark fails; then
   the same command again with nothing changed (the unchanged rebuild);
 * a "bare engine" build: the same pages as plain Markdown (title, summary, definition text; no
@@ -80,14 +81,36 @@ EDIT_MARK = "Edited for the rebuild benchmark"
 # --- workers: each heavy step runs in a child process, so its peak memory is its own --------
 
 
+SET_ASIDE = ".set-aside"
+"""The folder, in the benchmark's working folder, where what a run built is moved; it is deleted at the end."""
+
+
+def set_aside(path: Path, work: Path) -> None:
+    """Move ``path`` (a file or a folder, when it exists) into ``work``'s :data:`SET_ASIDE` folder instead of deleting it.
+
+    Deleting a run's output just before the next run bills that run for the deletion. On an ext4 file system without
+    a journal (this machine's), the kernel avoids reusing an inode freed in the last minute or more: each new file
+    scans past the recently freed ones of its block group (``recently_deleted`` in ``fs/ext4/ialloc.c``), so after
+    thousands of files were deleted, creating each new one costs time in proportion to them. What a run builds is
+    therefore moved aside (a rename frees nothing) and deleted with the working folder, after the last measurement."""
+    if path.exists() or path.is_symlink():
+        target = work / SET_ASIDE / f"{time.monotonic_ns()}-{os.getpid()}" / path.name
+        target.parent.mkdir(parents=True)
+        os.rename(path, target)
+
+
 def _clean_generated(root: Path) -> None:
-    """Remove every page the generator wrote, so the next generate starts from an empty content/."""
+    """Set aside every page the generator wrote (:func:`set_aside`, beside ``root``), so the next generate starts
+    from an empty content/."""
     from generator.project import MANIFEST
     from generator.stages.write import read_manifest
 
     content = root / "content"
+    aside = root.parent / SET_ASIDE / f"{time.monotonic_ns()}-{os.getpid()}"
     for rel in read_manifest(content):
-        (content / rel).unlink(missing_ok=True)
+        if (content / rel).is_file():
+            (aside / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.rename(content / rel, aside / rel)
     (content / MANIFEST).unlink(missing_ok=True)
     for folder in sorted((p for p in content.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
         if not any(folder.iterdir()):
@@ -111,7 +134,7 @@ def _worker(mode: str, root: Path, site: Path | None, extra: str | None) -> dict
         out["write_floor_s"] = write_floor(root, [(page.path, page.text) for page in result.pages])
     if mode == "bare":
         assert site is not None
-        shutil.rmtree(site, ignore_errors=True)
+        set_aside(site, site.parent)
         os.sync()
         started = time.perf_counter()
         mkdocs_build(root, site)
@@ -121,7 +144,7 @@ def _worker(mode: str, root: Path, site: Path | None, extra: str | None) -> dict
         from generator.project import Project
 
         assert site is not None
-        shutil.rmtree(site, ignore_errors=True)
+        set_aside(site, site.parent)
         preview = Preview(Project.at(root), site, "http://127.0.0.1:8000/")
         started = time.perf_counter()
         preview.build()
@@ -157,7 +180,7 @@ def write_floor(root: Path, pages: list[tuple[str, str]]) -> float:
             file.write_bytes(text.encode("utf-8"))
         return time.perf_counter() - started
     finally:
-        shutil.rmtree(floor, ignore_errors=True)
+        set_aside(floor, root.parent)
 
 
 def _edit_file(root: Path) -> Path:
@@ -225,7 +248,7 @@ def run_build_command(root: Path, timeout: float | None = None, clean: bool = Tr
     stage is missing; a build of an unchanged tree may skip MkDocs and the post-build steps (it is up to date)."""
     if clean:
         _clean_generated(root)
-        shutil.rmtree(root / "site", ignore_errors=True)
+        set_aside(root / "site", root.parent)
         os.sync()
     cmd = [sys.executable, "-m", "generator", "build", "--root", str(root)]
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
@@ -413,8 +436,8 @@ def measure_size(n: int, runs: int, work: Path, budget: Budget, log) -> dict[str
     bare_sizes = site_sizes(bare_site, n) if bares else {}
     row["bare_term_page_bytes"] = bare_sizes.get("term_page_bytes")
     row["bare_search_index_bytes"] = bare_sizes.get("search_index_bytes")
-    shutil.rmtree(bare_site, ignore_errors=True)
-    shutil.rmtree(bare, ignore_errors=True)
+    set_aside(bare_site, work)
+    set_aside(bare, work)
 
     row["build_runs"] = len(builds)
     row["build_timed_out"] = build_what in notes
@@ -457,7 +480,7 @@ def measure_rebuild(row: dict[str, Any], budget: Budget, log) -> dict[str, Any]:
         log(f"  preview at N={row['n']} after a {field} edit: {e['rendered']} pages rendered, {e['written']} rewritten, "
             f"built in {e['total_s']:.2f}s (generate {e['generate_s']:.2f}s + MkDocs {e['mkdocs_s']:.2f}s); "
             f"rules after it {e['check_s']:.2f}s")
-    shutil.rmtree(site, ignore_errors=True)
+    set_aside(site, site.parent)
     return result
 
 

@@ -89,3 +89,31 @@ def test_bench_quick_writes_results(tmp_path: Path) -> None:
     assert {t["target"] for t in results["targets"]} and all("pass" in t for t in results["targets"])
     assert any(t["target"].startswith("preview reload") for t in results["targets"])
     assert results["linker"]["terms_100_s"] > 0 and results["linker"]["terms_5000_s"] > 0
+
+
+def test_the_benchmark_sets_a_runs_output_aside_instead_of_deleting_it(tmp_path: Path) -> None:
+    """Between runs, the generated pages and the site are moved into the working folder's set-aside folder (deleting
+    them would slow the next run's file creation on this machine's file system); hand-written pages stay."""
+    from benchmarks.bench import SET_ASIDE, _clean_generated, set_aside
+    from generator.project import read_manifest
+
+    root = tmp_path / "n40"
+    assert main(["40", str(root)]) == 0
+    generate(root)
+    content = root / "content"
+    written = sorted(p.relative_to(content).as_posix() for p in content.rglob("*.md"))
+    hand_written = set(written) - read_manifest(content)
+    (root / "site").mkdir()
+    (root / "site" / "index.html").write_text("<p>built</p>", encoding="utf-8")
+    inodes = {(content / rel).stat().st_ino for rel in read_manifest(content)} | {(root / "site" / "index.html").stat().st_ino}
+
+    _clean_generated(root)
+    set_aside(root / "site", tmp_path)
+    set_aside(root / "no-such-folder", tmp_path)
+
+    assert hand_written and {p.relative_to(content).as_posix() for p in content.rglob("*.md")} == hand_written
+    assert not (root / "site").exists()
+    aside = tmp_path / SET_ASIDE
+    moved = {p.stat().st_ino for p in aside.rglob("*") if p.is_file()}
+    assert moved == inodes  # the same files, moved
+    assert sum(1 for p in aside.rglob("*.md")) == len(written) - len(hand_written)
