@@ -22,7 +22,7 @@ import jinja2
 import markdown
 import pytest
 
-from generator.build import prerendered
+from generator.build import parallel_pages, prerendered
 from generator.build.pipeline import build_site
 from generator.findings import RENDER, Finding, GlossaryError
 from generator.stages import render
@@ -333,6 +333,53 @@ def test_render_with_bodies_compiles_every_template_before_the_workers_fork(
     assert sorted(loaded_at_fork[0]) == sorted(markdown_env + html_env)
     assert pages == plain_pages and dict(bodies.items()) == plain_bodies
     bodies.close()
+
+
+@pytest.mark.slow
+def test_the_page_template_is_compiled_while_the_workers_read_the_pages(project: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's process compiles the theme's page template while the workers read and render the pages (it
+    would otherwise compile it alone just before the page workers fork), and only then: the site is the same."""
+    import multiprocessing
+
+    monkeypatch.setattr(parallel_pages, "MIN_PAGES", 1)
+    loads: list[int] = []
+    get_source = jinja2.FileSystemLoader.get_source
+
+    def counted(self: jinja2.FileSystemLoader, environment: jinja2.Environment, template: str) -> Any:
+        if template == "main.html":
+            loads.append(len(multiprocessing.active_children()))
+        return get_source(self, environment, template)
+
+    monkeypatch.setattr(jinja2.FileSystemLoader, "get_source", counted)
+    build_site(project, jobs=2)
+    assert loads and all(workers >= 1 for workers in loads), loads  # never while the build's process is alone
+
+
+def test_templates_compiled_early_are_forgotten_when_a_filter_changes() -> None:
+    """The compiler calls filters on constants: a template compiled before a plugin changed a filter is compiled
+    again; one compiled with the environment as it still is, is kept."""
+    from types import SimpleNamespace
+
+    from generator.build.parallel_build import ParallelBuild
+
+    theme = SimpleNamespace(get_env=lambda: jinja2.Environment(loader=jinja2.DictLoader({
+        "main.html": "{{ 'a'|shout }}{% include 'part.html' %}", "part.html": "."})))
+    build = ParallelBuild(2)
+    build.on_config(SimpleNamespace(theme=theme))
+    env = theme.get_env()
+    env.filters["shout"] = str.upper
+    build.compile_early()
+    assert build.compiled == {"main.html", "part.html"}
+    early = env.get_template("main.html")
+    build.forget_if_stale(env)
+    assert env.get_template("main.html") is early and early.render() == "A."
+    env.filters["shout"] = lambda text: text + "!"
+    build.forget_if_stale(env)
+    assert build.compiled == set() and env.get_template("main.html").render() == "a!."
+    build.compile_early()
+    build.forget_if_stale(jinja2.Environment())  # another environment: nothing of it was compiled early
+    assert build.compiled == set()
 
 
 def test_compile_ahead_follows_what_a_template_extends_and_includes() -> None:

@@ -82,8 +82,10 @@ def mkdocs_build(project: Project | Path, site_dir: Path, strict: bool = True, d
         config = configured(project, site_dir, strict=strict and not dirty, site_url=site_url, overrides=overrides,
                             prerendered=prerendered, plugins=plugins)
         if jobs > 1 and not dirty:
-            config.plugins["glossary-parallel-pages"] = ParallelPages(jobs, prerendered)  # type: ignore[assignment]
-            config.plugins["glossary-parallel-build"] = parallel = ParallelBuild(jobs)  # type: ignore[assignment]
+            parallel = ParallelBuild(jobs)
+            config.plugins["glossary-parallel-pages"] = ParallelPages(  # type: ignore[assignment]
+                jobs, prerendered, meanwhile=parallel.compile_early)
+            config.plugins["glossary-parallel-build"] = parallel  # type: ignore[assignment]
         with build_timestamp(source_date_epoch) if source_date_epoch is not None else contextlib.nullcontext():
             build(config, dirty=dirty)
     except (SystemExit, Exception) as exc:  # MkDocs aborts with SystemExit, or raises many kinds

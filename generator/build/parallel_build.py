@@ -77,13 +77,14 @@ PAGE_TEMPLATE = "main.html"
 """The theme template MkDocs renders a page with, unless its front matter names another (``template:``)."""
 
 
-def compile_ahead(env: Any, names: set[str]) -> None:
+def compile_ahead(env: Any, names: set[str], seen: set[str] | None = None) -> set[str]:
     """Compile the templates ``names`` and every template they extend, include or import by a constant name, so
     that the workers forked next inherit them compiled (each would compile them on first use). A template
-    that cannot be loaded is left for the page build to report."""
+    that cannot be loaded is left for the page build to report. ``seen``: templates already followed (they are
+    neither compiled nor parsed again); returns it, with those followed here added."""
     from jinja2 import TemplateError, meta  # Jinja is MkDocs' dependency; imported with the build
 
-    todo, seen = sorted(names), set()
+    todo, seen = sorted(names), set() if seen is None else seen
     while todo:
         name = todo.pop()
         if name in seen:
@@ -95,6 +96,24 @@ def compile_ahead(env: Any, names: set[str]) -> None:
         except TemplateError:
             continue
         todo.extend(sorted(n for n in meta.find_referenced_templates(tree) if n is not None))
+    return seen
+
+
+_COMPILER_SETTINGS = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+                      "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+                      "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "autoescape",
+                      "finalize", "optimized", "is_async")
+"""The settings of a Jinja environment that its compiled templates depend on, besides its filters, tests and
+extensions (the compiler looks filters and tests up, and may call them on constants)."""
+
+
+def compiler_inputs(env: Any) -> tuple[Any, ...]:
+    """What ``env``'s templates are compiled from, besides their sources: equal before and after a change of the
+    environment when templates compiled before it are still those it would compile."""
+    return (tuple(getattr(env, name) for name in _COMPILER_SETTINGS),
+            tuple(sorted((name, id(f)) for name, f in env.filters.items())),
+            tuple(sorted((name, id(f)) for name, f in env.tests.items())),
+            tuple(sorted(env.extensions)))
 
 
 class ParallelBuild:
@@ -106,6 +125,42 @@ class ParallelBuild:
         self.built: set[str] = set()
         """The pages (source paths) the workers built, which MkDocs' own loop passes over."""
         self.restore: Callable[[], None] | None = None
+        self.env: Any = None
+        """The theme's environment MkDocs made for this build (:meth:`on_config`)."""
+        self.compiled: set[str] = set()
+        """The templates compiled early (:meth:`compile_early`), and what they were compiled with."""
+        self.compiled_with: tuple[Any, ...] = ()
+
+    def on_config(self, config: Any) -> Any:
+        """Keep the environment the build's theme makes (MkDocs makes it before the ``files`` event and hands it to
+        plugins only at ``env``), so that the page template can be compiled before then (:meth:`compile_early`)."""
+        theme = config.theme
+        make_env = theme.get_env
+
+        def get_env() -> Any:
+            self.env = make_env()
+            return self.env
+
+        theme.get_env = get_env
+        return config
+
+    def compile_early(self) -> None:
+        """Compile the theme's page template and what it extends, includes and imports, while the workers read the
+        pages (:class:`.parallel_pages.ParallelPages` calls it): the build's process would otherwise compile them
+        alone, the other core idle, just before the page workers fork. :meth:`on_env` compiles them again if a
+        plugin changed what templates are compiled with in between."""
+        if self.env is not None:
+            self.compiled_with = compiler_inputs(self.env)
+            compile_ahead(self.env, {PAGE_TEMPLATE}, self.compiled)
+
+    def forget_if_stale(self, env: Any) -> None:
+        """Forget the templates compiled early unless ``env`` is the environment they were compiled in and still
+        compiles as it did then (a plugin may change a filter in between, and the compiler calls filters on
+        constants): they are compiled again."""
+        if self.compiled and (env is not self.env or compiler_inputs(env) != self.compiled_with):
+            if env is self.env and env.cache is not None:
+                env.cache.clear()
+            self.compiled = set()
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         self.nav = nav
@@ -119,7 +174,8 @@ class ParallelBuild:
             return env
         chunks = [list(range(k, min(k + CHUNK, len(pages)))) for k in range(0, len(pages), CHUNK)]
         index = _search_index(config)
-        compile_ahead(env, {page.meta.get("template", PAGE_TEMPLATE) for page in pages})
+        self.forget_if_stale(env)
+        compile_ahead(env, {page.meta.get("template", PAGE_TEMPLATE) for page in pages}, self.compiled)
         _JOB.update(config=config, nav=self.nav, env=env, pages=pages, documents=documents, index=index)
         try:
             # An executor, not a Pool: a worker that dies (killed, out of memory) fails the build instead of hanging it.

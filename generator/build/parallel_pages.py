@@ -14,7 +14,7 @@ process, in MkDocs' own order.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,9 +106,12 @@ def _restore(page: Any, rendered: _Rendered, files: Any) -> None:
 class ParallelPages:
     """A MkDocs plugin (added by the build in code) that renders the pages with ``jobs`` processes."""
 
-    def __init__(self, jobs: int, prerendered: Mapping[str, HtmlBody] | None = None) -> None:
-        """``prerendered``: the HTML bodies of the pages rendered from HTML (:mod:`.prerendered`), by source path."""
-        self.jobs, self.bodies = jobs, prerendered or {}
+    def __init__(self, jobs: int, prerendered: Mapping[str, HtmlBody] | None = None,
+                 meanwhile: Callable[[], None] | None = None) -> None:
+        """``prerendered``: the HTML bodies of the pages rendered from HTML (:mod:`.prerendered`), by source path.
+        ``meanwhile``: what the build's process does first once the workers have started reading the pages (they
+        take more pages meanwhile)."""
+        self.jobs, self.bodies, self.meanwhile = jobs, prerendered or {}, meanwhile
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         """Render every page in the workers before MkDocs reads them; MkDocs then only collects the results."""
@@ -128,13 +131,25 @@ class ParallelPages:
         bodies = dict(self.bodies.items())
         _JOB.update(config=config, files=files, pages=pages, bodies=bodies)
         try:
-            results = shared_by_chunks(_render_pages, order, self.jobs, CHUNK, here=_render_pages_here)
+            results = shared_by_chunks(_render_pages, order, self.jobs, CHUNK, here=self._here())
         finally:
             _JOB.clear()
             config._current_page = None
         for i, page in enumerate(pages):
             _restore(page, results[i], files)
         return nav
+
+
+    def _here(self) -> Callable[[list[int]], list[_Rendered]]:
+        """How the build's process takes its chunks: :func:`_render_pages_here`, after ``meanwhile`` the first time."""
+        meanwhile = [self.meanwhile] if self.meanwhile is not None else []
+
+        def here(indexes: list[int]) -> list[_Rendered]:
+            while meanwhile:
+                meanwhile.pop()()
+            return _render_pages_here(indexes)
+
+        return here
 
 
 def _render_pages_here(indexes: list[int]) -> list[_Rendered]:
