@@ -253,6 +253,23 @@ def test_bodies_in_the_background_are_those_rendered_in_one_process(project: Pat
     background.close()
 
 
+def test_a_page_records_the_abbreviations_its_markdown_defines(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each page records the abbreviations whose definitions its Markdown carries (its HTML twin applies those, and
+    no other), also when the pages are rendered by workers."""
+    import re
+
+    from generator.urls import is_page
+
+    monkeypatch.setattr(render, "MIN_ITEMS_PER_PROCESS", 1)
+    glossary = checked_glossary(project)
+    pages = render.render_pages(glossary, link_glossary(glossary), jobs=2)
+    defining = [p for p in pages if p.abbreviations]
+    assert defining and any(p.path.startswith("terms/") for p in defining)
+    for page in pages:
+        defined = tuple(re.findall(r"^\*\[([^\]]+)\]: ", page.text, re.M))
+        assert page.abbreviations == (defined if is_page(page.path) else None), page.path
+
+
 def _square_with_pid(indexes: list[int]) -> list[tuple[int, int]]:
     time.sleep(0.01)  # long enough for the workers to start and take chunks too
     return [(i * i, os.getpid()) for i in indexes]

@@ -13,8 +13,8 @@ import html
 import json
 import re
 import string
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -144,6 +144,8 @@ class Page:
 
     path: str
     text: str
+    abbreviations: tuple[str, ...] | None = field(default=None, compare=False)
+    """The abbreviations the Markdown defines (those its text uses), for a page of the site (None for other files)."""
 
 
 def environment() -> jinja2.Environment:
@@ -273,18 +275,14 @@ class AbbreviationIndex:
         if self.expansions:
             self.automaton.make_automaton()
 
-    def used(self, text: str) -> dict[str, str]:
-        """The abbreviations ``text`` uses, with their expansions."""
-        return {a: self.expansions[a] for a in self.used_in(text)}
-
     def used_in(self, text: str) -> list[str]:
         """The abbreviations that occur in ``text`` as whole words (as the ``abbr`` extension matches them)."""
         return sorted({abbr for _, _, abbr in whole_word_matches(self.automaton, text, text, _ABBR_WORD_CHAR)})
 
-    def definitions(self, text: str) -> str:
-        """Markdown abbreviation definitions for the abbreviations ``text`` uses, each a block of its own: in one
-        block, Python-Markdown re-tests the rest of the block after each line, which is quadratic."""
-        return "".join(f"\n*[{a}]: {escape_attr(self.expansions[a])}\n" for a in self.used_in(text)).lstrip("\n")
+    def definitions(self, used: Iterable[str]) -> str:
+        """Markdown abbreviation definitions for the abbreviations ``used`` (:meth:`used_in`), each a block of its own:
+        in one block, Python-Markdown re-tests the rest of the block after each line, which is quadratic."""
+        return "".join(f"\n*[{a}]: {escape_attr(self.expansions[a])}\n" for a in used).lstrip("\n")
 
 
 def render_pages(g: Glossary, links: Links, history: Any = None, jobs: int = 1) -> list[Page]:
@@ -490,16 +488,18 @@ class _Renderer:
     def page(self, path: str) -> Page:
         """The page at ``path``: tidied Markdown with the definitions of the abbreviations it uses."""
         text = tidy_markdown(self._markdown(path))
-        if urls.is_page(path):
-            defined = self.abbreviations.definitions(text)
-            text = text + "\n" + defined if defined else text
-        return Page(path, text)
+        if not urls.is_page(path):
+            return Page(path, text)
+        used = tuple(self.abbreviations.used_in(text))
+        defined = self.abbreviations.definitions(used)
+        return Page(path, text + "\n" + defined if defined else text, used)
 
     def body(self, page: Page) -> HtmlBody:
-        """The HTML body of ``page`` (one that :meth:`has_html`), with the abbreviations its Markdown defines."""
+        """The HTML body of ``page`` (one that :meth:`has_html`, made by :meth:`page`), with the abbreviations its
+        Markdown defines."""
         body = self._html(page.path)
-        assert body is not None
-        return finish_html(body, self.abbreviations.used(page.text))
+        assert body is not None and page.abbreviations is not None
+        return finish_html(body, {a: self.abbreviations.expansions[a] for a in page.abbreviations})
 
 
 class _OnDemand(dict[str, Any]):
