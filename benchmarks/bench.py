@@ -445,6 +445,9 @@ def measure_size(n: int, runs: int, work: Path, budget: Budget, log) -> dict[str
     row["mkdocs_s"] = row["build_stages_s"].get("mkdocs")
     row["post_build_s"] = sum(v for k, v in row["build_stages_s"].items() if k.startswith("post-build:")) if builds else None
     row["whole_build_s"] = median([b["wall_s"] for b in builds]) if builds else None
+    # each whole build over the bare-engine build run just before it: how much the ratio moves from pair to pair
+    # (a kind may have run fewer times: the pairs are those both ran)
+    row["whole_over_bare_pairs"] = [w["wall_s"] / b["mkdocs_s"] for b, w in zip(bares, builds, strict=False)]
     row["whole_peak_mib"] = max(b["peak_mib"] for b in builds) if builds else None
     row["seconds_per_term"] = row["whole_build_s"] / n if builds else None
     if builds and budget.left(reserve=60) > 2 * builds[-1]["wall_s"]:
@@ -626,6 +629,11 @@ PREVIEW_LIMIT_S = 1.0
 NOISE_FLOOR_S = 0.5
 """A stage shorter than this at the largest size is not fitted for growth: its time is noise (0.00 s -> 0.05 s)."""
 
+def _spread(values: list[float]) -> str:
+    """``1.23 to 1.45`` (the lowest and the highest of ``values``), or ``no pair`` when there is none."""
+    return f"{min(values):.2f} to {max(values):.2f}" if values else "no pair"
+
+
 def growth_exponent(n1: int, t1: float, n2: int, t2: float) -> float:
     """The exponent k of t ~ N^k through two sizes (1 is linear)."""
     return math.log(max(t2, 1e-6) / max(t1, 1e-6)) / math.log(n2 / n1)
@@ -656,7 +664,8 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             w = r["whole_build_s"] / r["bare_build_s"]
             add(f"whole build / bare-engine build at N={r['n']}", w, limit, w <= limit,
                 f"python -m generator build {r['whole_build_s']:.1f}s vs bare MkDocs {r['bare_build_s']:.1f}s "
-                f"(MkDocs stage alone {r['mkdocs_s'] / r['bare_build_s']:.2f}x, post-build {r['post_build_s']:.1f}s)")
+                f"(MkDocs stage alone {r['mkdocs_s'] / r['bare_build_s']:.2f}x, post-build {r['post_build_s']:.1f}s; "
+                f"{_spread(r.get('whole_over_bare_pairs', []))} in the pairs of runs)")
         else:
             add(f"whole build / bare-engine build at N={r['n']}", None, limit, False, missing(r, "build"))
     flat = (("term_page_bytes", "bytes per term page", "site", lambda v: f"{v:.0f} bytes"),
