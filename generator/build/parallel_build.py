@@ -128,8 +128,9 @@ class ParallelBuild:
         self.env: Any = None
         """The theme's environment MkDocs made for this build (:meth:`on_config`)."""
         self.compiled: set[str] = set()
-        """The templates compiled early (:meth:`compile_early`), and what they were compiled with."""
+        """The templates compiled early (:meth:`compile_early`)."""
         self.compiled_with: tuple[Any, ...] = ()
+        """What they were compiled with (:func:`compiler_inputs`)."""
 
     def on_config(self, config: Any) -> Any:
         """Keep the environment the build's theme makes (MkDocs makes it before the ``files`` event and hands it to

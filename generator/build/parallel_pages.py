@@ -139,7 +139,6 @@ class ParallelPages:
             _restore(page, results[i], files)
         return nav
 
-
     def _here(self) -> Callable[[list[int]], list[_Rendered]]:
         """How the build's process takes its chunks: :func:`_render_pages_here`, after ``meanwhile`` the first time."""
         meanwhile = [self.meanwhile] if self.meanwhile is not None else []
