@@ -94,9 +94,14 @@ def set_aside(path: Path, work: Path) -> None:
     thousands of files were deleted, creating each new one costs time in proportion to them. What a run builds is
     therefore moved aside (a rename frees nothing) and deleted with the working folder, after the last measurement."""
     if path.exists() or path.is_symlink():
-        target = work / SET_ASIDE / f"{time.monotonic_ns()}-{os.getpid()}" / path.name
+        target = _new_aside_folder(work) / path.name
         target.parent.mkdir(parents=True)
         os.rename(path, target)
+
+
+def _new_aside_folder(work: Path) -> Path:
+    """A folder of its own in ``work``'s :data:`SET_ASIDE` folder, for one setting aside (not created here)."""
+    return work / SET_ASIDE / f"{time.monotonic_ns()}-{os.getpid()}"
 
 
 def _clean_generated(root: Path) -> None:
@@ -106,7 +111,7 @@ def _clean_generated(root: Path) -> None:
     from generator.stages.write import read_manifest
 
     content = root / "content"
-    aside = root.parent / SET_ASIDE / f"{time.monotonic_ns()}-{os.getpid()}"
+    aside = _new_aside_folder(root.parent)
     for rel in read_manifest(content):
         if (content / rel).is_file():
             (aside / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -628,6 +633,7 @@ PREVIEW_LIMIT_S = 1.0
 
 NOISE_FLOOR_S = 0.5
 """A stage shorter than this at the largest size is not fitted for growth: its time is noise (0.00 s -> 0.05 s)."""
+
 
 def _spread(values: list[float]) -> str:
     """``1.23 to 1.45`` (the lowest and the highest of ``values``), or ``no pair`` when there is none."""

@@ -77,11 +77,11 @@ PAGE_TEMPLATE = "main.html"
 """The theme template MkDocs renders a page with, unless its front matter names another (``template:``)."""
 
 
-def compile_ahead(env: Any, names: set[str], seen: set[str] | None = None) -> set[str]:
+def compile_ahead(env: Any, names: set[str], seen: set[str] | None = None) -> None:
     """Compile the templates ``names`` and every template they extend, include or import by a constant name, so
     that the workers forked next inherit them compiled (each would compile them on first use). A template
     that cannot be loaded is left for the page build to report. ``seen``: templates already followed (they are
-    neither compiled nor parsed again); returns it, with those followed here added."""
+    neither compiled nor parsed again), to which those followed here are added."""
     from jinja2 import TemplateError, meta  # Jinja is MkDocs' dependency; imported with the build
 
     todo, seen = sorted(names), set() if seen is None else seen
@@ -96,7 +96,6 @@ def compile_ahead(env: Any, names: set[str], seen: set[str] | None = None) -> se
         except TemplateError:
             continue
         todo.extend(sorted(n for n in meta.find_referenced_templates(tree) if n is not None))
-    return seen
 
 
 _COMPILER_SETTINGS = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
