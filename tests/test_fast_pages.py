@@ -25,7 +25,7 @@ import pytest
 from generator.build import parallel_pages, prerendered
 from generator.build.pipeline import build_site
 from generator.findings import RENDER, Finding, GlossaryError
-from generator.stages import render
+from generator.stages import page_html, render
 from generator.stages.check import checked_glossary
 from generator.stages.link import link_glossary
 from generator.stages.markdown_html import block_html, inline_html
@@ -167,6 +167,23 @@ def test_abbreviations_skip_code_scripts_and_character_references() -> None:
         '<p><abbr title="Amp">amp</abbr> &amp; <code>X</code> <abbr title="Ex">X</abbr></p>'
         '<script type="application/ld+json">{"X": 1}</script>')
     assert anchor_headings("<p>no headings</p>") == ("<p>no headings</p>", ())
+
+
+def test_one_pattern_for_all_abbreviations_wraps_what_each_pages_own_pattern_wraps() -> None:
+    """With the glossary's abbreviations known, every page is wrapped as its own pattern wraps it, also where a longer
+    abbreviation the page lacks (ASL-3) would hide one it has (ASL); pages whose words are all theirs compile
+    no pattern of their own."""
+    known = frozenset({"ASL", "ASL-3", "CCL", "R&D", "X"})
+    html = "<p>ASL-3 and ASL, CCL; R&amp;D <code>ASL</code> X-ray ASL-3.</p>"
+    for page in ({"ASL"}, {"ASL", "ASL-3"}, {"CCL", "X"}, {"R&D"}, set(known)):
+        expansions = {a: f"{a} in full" for a in sorted(page)}
+        assert apply_abbreviations(html, expansions, known) == apply_abbreviations(html, expansions), page
+    assert apply_abbreviations(html, {"ASL": "AI Safety Level"}, known).count('<abbr title="AI Safety Level">ASL</abbr>') == 3
+    page_html._abbreviations_pattern.cache_clear()
+    page_html._known_pattern.cache_clear()
+    apply_abbreviations("<p>CCL</p>", {"CCL": "Critical Capability Level"}, known)
+    apply_abbreviations("<p>X</p>", {"X": "Ex"}, known)
+    assert page_html._abbreviations_pattern.cache_info().currsize == 1  # the shared one
 
 
 def test_the_search_plugin_reads_up_to_the_excluded_sections_at_the_end() -> None:

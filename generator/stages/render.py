@@ -269,6 +269,7 @@ class AbbreviationIndex:
         import ahocorasick
 
         self.expansions = dict(sorted(expansions.items()))
+        self.known = frozenset(self.expansions)
         self.automaton = ahocorasick.Automaton()
         for abbr in self.expansions:
             self.automaton.add_word(abbr, (len(abbr), abbr))
@@ -499,7 +500,7 @@ class _Renderer:
         Markdown defines."""
         body = self._html(page.path)
         assert body is not None and page.abbreviations is not None
-        return finish_html(body, {a: self.abbreviations.expansions[a] for a in page.abbreviations})
+        return finish_html(body, {a: self.abbreviations.expansions[a] for a in page.abbreviations}, self.abbreviations.known)
 
 
 class _OnDemand(dict[str, Any]):
