@@ -76,11 +76,13 @@ Worker = tuple[multiprocessing.process.BaseProcess, Any]
 """A forked worker and the end of the pipe it sends its results through."""
 
 
-def _started(context: multiprocessing.context.ForkContext, target: Callable[..., None], *args: Any) -> Worker:
+def _started(context: multiprocessing.context.ForkContext, target: Callable[..., None], *args: Any,
+             name: str | None = None) -> Worker:
     """A forked worker running ``target(*args, send)``: it sends its results through the pipe whose other end is
-    returned (this process keeps no sending end, so a worker that dies is seen as the end of the pipe)."""
+    returned (this process keeps no sending end, so a worker that dies is seen as the end of the pipe). ``name``
+    names the process (``multiprocessing.active_children()`` lists it so)."""
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=target, args=(*args, send), daemon=True)
+    process = context.Process(target=target, args=(*args, send), daemon=True, name=name)
     process.start()
     send.close()
     return process, receive
@@ -113,16 +115,17 @@ class InBackground(Generic[T, R]):
     A share whose worker failed or died is computed again by :meth:`result`, so a real error is raised in the
     caller's process and a killed worker never hangs it. With one job (one core) nothing runs in the background:
     :meth:`result` computes the list itself. :meth:`close` stops workers still running. ``niceness`` lowers the
-    workers' priority (:data:`SLACK`) for work that is not waited for soon."""
+    workers' priority (:data:`SLACK`) for work that is not waited for soon; ``name`` names their processes."""
 
-    def __init__(self, func: Callable[[T], R], items: Sequence[T], jobs: int, niceness: int = 0):
+    def __init__(self, func: Callable[[T], R], items: Sequence[T], jobs: int, niceness: int = 0, name: str | None = None):
         self.func, self.items = func, items
         self.jobs = max(1, min(jobs, len(items))) if jobs > 1 else 0
         self.results: list[R] | None = None
         self.workers: list[Worker] | None = None
         if self.jobs:
             context = fork_context()
-            self.workers = [_started(context, _compute_share, func, items, share, niceness) for share in self._shares()]
+            self.workers = [_started(context, _compute_share, func, items, share, niceness, name=name)
+                            for share in self._shares()]
 
     def _shares(self) -> list[range]:
         """The indexes of the items each worker computes, interleaved."""

@@ -186,6 +186,36 @@ def test_one_pattern_for_all_abbreviations_wraps_what_each_pages_own_pattern_wra
     assert page_html._abbreviations_pattern.cache_info().currsize == 1  # the shared one
 
 
+def test_templates_compiled_from_code_generated_elsewhere_render_the_same(project: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A renderer given the templates' code generated in another process (``template_code``) compiles no template
+    itself and renders the same pages and HTML bodies; code generated from another source is not used."""
+    glossary = checked_glossary(project)
+    links = link_glossary(glossary)
+    code = render.template_code()
+    generated = []
+    generate = jinja2.Environment._generate
+
+    def counted(self: jinja2.Environment, *args: Any, **kwargs: Any) -> str:
+        generated.append(args[1])
+        return generate(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "_generate", counted)
+    given = render._Renderer(glossary, links, html=True, code=code)
+    given.compile_templates()
+    assert generated == []
+    plain = render._Renderer(glossary, links, html=True)
+    plain.compile_templates()
+    assert len(generated) == len(code["markdown"]) + len(code["html"]) > 10
+    pages = [given.page(path) for path in given.paths()]
+    assert [p.text for p in pages] == [plain.page(path).text for path in plain.paths()]
+    assert [given.body(p) for p in pages if given.has_html(p.path)] == [plain.body(p) for p in pages if plain.has_html(p.path)]
+    stale = {kind: {key: ("another source", *rest[1:]) for key, rest in entries.items()} for kind, entries in code.items()}
+    generated.clear()
+    render._Renderer(glossary, links, html=True, code=stale).compile_templates()
+    assert len(generated) == len(code["markdown"]) + len(code["html"])
+
+
 def test_the_search_plugin_reads_up_to_the_excluded_sections_at_the_end() -> None:
     page = ('<h1 id="t">T</h1><p>kept</p><h2 data-search-exclude="" id="a">A</h2><p>x</p>'
             '<h2 id="b">B</h2><p>kept too</p><h2 data-search-exclude="" id="c">C</h2><p>y</p>')

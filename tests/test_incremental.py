@@ -105,17 +105,36 @@ def test_sanitizing_with_two_workers_gives_the_same_bytes(tmp_path: Path, monkey
 @pytest.mark.slow
 def test_the_exports_are_prepared_while_the_rules_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A build forks the worker that prepares the exports once the data is loaded, and checks the rules meanwhile
-    (the core would otherwise idle); a build that finds the site up to date starts no worker."""
+    (the core would otherwise idle); a build that finds the site up to date starts no exports' worker."""
     seen = []
 
     def rules_with_workers(glossary: Any, findings: list[Any]) -> Any:
-        seen.append(len(multiprocessing.active_children()))
+        seen.append({process.name for process in multiprocessing.active_children()})
         return passing_rules(glossary, findings)
 
     monkeypatch.setattr(pipeline, "passing_rules", rules_with_workers)
     assert not build_site(project, jobs=2).up_to_date
     assert build_site(project, jobs=2).up_to_date
-    assert seen[0] >= 1 and seen[1] == 0
+    assert "export" in seen[0] and "export" not in seen[1]
+
+
+def test_the_templates_code_is_generated_while_the_data_loads(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build forks the worker that generates the templates' code before it loads the data (the other core idles
+    then), and stops it whatever happens: after a build, and after one whose data fails."""
+    seen = []
+    load = pipeline.loaded_glossary
+
+    def load_with_workers(project: Any) -> Any:
+        seen.append({process.name for process in multiprocessing.active_children()})
+        return load(project)
+
+    monkeypatch.setattr(pipeline, "loaded_glossary", load_with_workers)
+    build_site(project, jobs=2)
+    assert "templates" in seen[0] and not multiprocessing.active_children()
+    edit(project, "data/terms/red-teaming.yaml", "category: practice", "category: practice\ncolour: red")
+    with pytest.raises(GlossaryError):
+        build_site(project, jobs=2)
+    assert "templates" in seen[1] and not multiprocessing.active_children()
 
 
 def test_a_build_reports_the_loads_and_the_rules_findings_at_once(project: Path) -> None:

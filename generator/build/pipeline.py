@@ -27,7 +27,8 @@ from ..stages.address import release_problems
 from ..stages.check import checked_glossary, loaded_glossary, passing_rules
 from ..stages.link import Links, link_glossary
 from ..stages.page_html import HtmlBody
-from ..stages.render import HtmlBodiesInBackground, Page, render_pages, render_with_bodies
+from ..stages.render import HtmlBodiesInBackground, Page, render_pages, render_with_bodies, template_code
+from ..stages.template_code import Code
 from ..stages.validate import Glossary
 from ..stages.write import WriteStats, write_pages
 from ..workers import SLACK, InBackground
@@ -77,16 +78,18 @@ class GenerateResult:
 
 
 def generate(root: Project | Path, timings: Timings | None = None, jobs: int = 1,
-             glossary: Glossary | None = None, html: bool = False) -> GenerateResult:
+             glossary: Glossary | None = None, html: bool = False, code: Mapping[str, Code] | None = None) -> GenerateResult:
     """Check the data (unless ``glossary``, already checked, is given), then write the generated pages; raises
     :class:`GlossaryError` on findings. ``jobs`` processes render the pages (the same pages for any number).
     With ``html``, the pages' HTML bodies (:class:`HtmlBodiesInBackground`) start rendering in ``jobs`` workers
-    once the pages are rendered, while this process writes them; the caller closes them."""
+    once the pages are rendered, while this process writes them; the caller closes them. ``code``: the
+    templates' code, generated meanwhile (:func:`~generator.stages.render.template_code`)."""
     with fewer_collections():
-        return _generate(Project.at(root), timings or Timings(), jobs, glossary, html)
+        return _generate(Project.at(root), timings or Timings(), jobs, glossary, html, code)
 
 
-def _generate(project: Project, timings: Timings, jobs: int, glossary: Glossary | None, html: bool) -> GenerateResult:
+def _generate(project: Project, timings: Timings, jobs: int, glossary: Glossary | None, html: bool,
+              code: Mapping[str, Code] | None = None) -> GenerateResult:
     """:func:`generate`'s stages."""
     if glossary is None:
         with timings.stage("load+validate"):
@@ -98,9 +101,9 @@ def _generate(project: Project, timings: Timings, jobs: int, glossary: Glossary 
     bodies: HtmlBodiesInBackground | None = None
     with timings.stage("render"):
         if html:
-            pages, bodies = render_with_bodies(glossary, links, changes, jobs=jobs)
+            pages, bodies = render_with_bodies(glossary, links, changes, jobs=jobs, code=code)
         else:
-            pages = render_pages(glossary, links, changes, jobs=jobs)
+            pages = render_pages(glossary, links, changes, jobs=jobs, code=code)
     try:
         with timings.stage("write"):
             stats = write_pages(project.content_dir, pages)
@@ -273,11 +276,23 @@ def build_site(root: Project | Path, progress: Callable[[str], None] = lambda _:
 def _build_locked(project: Project, progress: Callable[[str], None], jobs: int | None, force: bool,
                   release: bool, offline: bool, markdown_only: bool) -> GenerateResult:
     """:func:`build_site` once it holds the lock."""
+    progress("checking and generating pages")
+    workers = jobs or os.cpu_count() or 1
+    # The templates' code is generated in a worker while this process loads the data, the other core idle.
+    templates = InBackground(lambda _: template_code(), [None], workers, name="templates")
+    try:
+        return _checked_and_built(project, progress, workers, templates, force, release, offline, markdown_only)
+    finally:
+        templates.close()
+
+
+def _checked_and_built(project: Project, progress: Callable[[str], None], workers: int,
+                       templates: InBackground[None, dict[str, Code]], force: bool, release: bool, offline: bool,
+                       markdown_only: bool) -> GenerateResult:
+    """:func:`_build_locked`'s stages, with ``templates`` generating the templates' code meanwhile."""
     root = project.root
     site = project.site_dir
     epoch = source_date_epoch(root)
-    progress("checking and generating pages")
-    workers = jobs or os.cpu_count() or 1
     timings = Timings()
     with timings.stage("load+validate"):
         glossary, findings = loaded_glossary(project)
@@ -303,8 +318,10 @@ def _build_locked(project: Project, progress: Callable[[str], None], jobs: int |
         # The HTML bodies render in workers from here (generate's html) while the pages are written and MkDocs
         # starts; MkDocs waits for them before it reads the pages. The inputs, pages written, are digested in a
         # worker too; the marker waits for it.
-        result = generate(project, timings, jobs=workers, glossary=glossary, html=not markdown_only)
-        digest = InBackground(lambda _: inputs_digest(project, epoch, options=options), [None], workers, niceness=SLACK)
+        result = generate(project, timings, jobs=workers, glossary=glossary, html=not markdown_only,
+                          code=templates.result()[0])
+        digest = InBackground(lambda _: inputs_digest(project, epoch, options=options), [None], workers, niceness=SLACK,
+                              name="digest")
         try:
             progress(f"building the site ({len(result.stats.written) + len(result.stats.unchanged)} pages generated)")
             _build_into(project, site, lambda: digest.result()[0], result, prepared, progress, workers, offline, timings)

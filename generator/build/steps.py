@@ -67,7 +67,7 @@ def prepared_in_background(steps: Iterable[object], glossary: Any, jobs: int) ->
             for step in steps:
                 if isinstance(step, PreparedStep):
                     # a worker's failure is computed again here, so the real error is raised by the build's process
-                    work = InBackground(step.prepare, [glossary], jobs, niceness=SLACK)
+                    work = InBackground(step.prepare, [glossary], jobs, niceness=SLACK, name=step.name)
                     waits[step.name] = lambda work=work: work.result()[0]
                     stops.append(work.close)
         yield waits
