@@ -39,7 +39,7 @@ from .feed import FEED_NAME, feed_xml
 from .history import history
 from .inventory import INVENTORY_NAME, inventory_bytes
 from .steps import PreparedStep
-from .turtle import Blank, Iri, Literal, Triple, rdflib_graph, turtle_text
+from .turtle import RDF, RDF_TYPE, Blank, Iri, Literal, Triple, rdflib_graph, turtle_text
 
 if TYPE_CHECKING:
     import rdflib
@@ -206,7 +206,6 @@ def schema_text() -> str:
 
 DCTERMS = "http://purl.org/dc/terms/"
 OWL = "http://www.w3.org/2002/07/owl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SKOS_PREFIXES = (("dcterms", DCTERMS), ("owl", OWL), ("rdf", RDF), ("skos", SKOS), ("xsd", XSD))
@@ -217,7 +216,7 @@ def skos_triples(g: Glossary) -> list[Triple]:
     """The glossary as a SKOS concept scheme: one ``skos:Concept`` per term, URIs are the page URLs."""
     site = g.site
     assert site is not None
-    a, in_scheme, pref, alt, definition = (Iri(RDF + "type"), Iri(SKOS + "inScheme"), Iri(SKOS + "prefLabel"),
+    a, in_scheme, pref, alt, definition = (Iri(RDF_TYPE), Iri(SKOS + "inScheme"), Iri(SKOS + "prefLabel"),
                                            Iri(SKOS + "altLabel"), Iri(SKOS + "definition"))
     related, broader, narrower = Iri(SKOS + "related"), Iri(SKOS + "broader"), Iri(SKOS + "narrower")
     scheme = Iri(urls.base_url(site.url))
@@ -281,7 +280,7 @@ def skos_graph(g: Glossary) -> rdflib.Graph:
 
 def skos_turtle(g: Glossary) -> str:
     """The SKOS vocabulary as Turtle (:func:`generator.build.turtle.turtle_text`: the same graph as rdflib's
-    serializer writes, in a tenth of the time)."""
+    serializer writes; 0.3 to 0.4 CPU-seconds instead of 2.2 at 5,000 terms)."""
     return turtle_text(skos_triples(g), SKOS_PREFIXES)
 
 

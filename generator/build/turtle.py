@@ -29,7 +29,9 @@ from urllib.parse import quote
 if TYPE_CHECKING:
     import rdflib
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_TYPE = RDF + "type"
+"""``rdf:type``, written ``a``."""
 
 
 class Iri(str):
