@@ -65,6 +65,21 @@ def test_the_digest_follows_every_input(project: Path, monkeypatch: pytest.Monke
     assert inputs_digest(project) != changed
 
 
+def test_the_digest_reads_nested_files_and_skips_byte_code_caches(project: Path) -> None:
+    base = inputs_digest(project, "0")
+    cache = project / "content" / "includes" / "__pycache__"
+    cache.mkdir(parents=True)
+    (cache / "x.cpython-311.pyc").write_bytes(b"\0")
+    assert inputs_digest(project, "0") == base
+    nested = project / "content" / "includes" / "deeper" / "note.md"
+    nested.parent.mkdir()
+    nested.write_text("a\n", encoding="utf-8")
+    added = inputs_digest(project, "0")
+    assert added != base
+    nested.write_text("b\n", encoding="utf-8")
+    assert inputs_digest(project, "0") not in (base, added)
+
+
 def test_a_new_commit_changes_the_digest_even_with_a_fixed_build_date(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The What changed page is read from the history: a commit with the same files and date is still an input."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
