@@ -71,3 +71,26 @@ def relative_posix(file: str | Path, root: Path) -> str:
     (with strings, not paths: it runs for every data file and page)."""
     text, prefix = str(file), f"{root}{os.sep}"
     return (text.removeprefix(prefix) if text.startswith(prefix) else text).replace(os.sep, "/")
+
+
+def regular_files(folder: Path, skipped: frozenset[str] = frozenset()) -> list[str]:
+    """The regular files below ``folder``, as paths relative to it with forward slashes, sorted. A symbolic link to
+    a file counts; a linked folder is not entered (as ``Path.rglob``), nor a folder named in ``skipped``. With
+    ``os.scandir`` and strings: a pathlib object per file cost 0.5 CPU-s over a 5,000-term project."""
+    found: list[str] = []
+
+    def walk(directory: str, prefix: str) -> None:
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:  # an unreadable folder holds nothing the build can read either
+            return
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in skipped:
+                    walk(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                found.append(prefix + entry.name)
+
+    if folder.is_dir():
+        walk(str(folder), "")
+    return sorted(found)

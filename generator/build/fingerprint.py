@@ -17,6 +17,7 @@ import os
 from importlib import metadata
 from pathlib import Path
 
+from ..files import regular_files
 from ..project import Project
 from .history import git_output
 
@@ -33,28 +34,8 @@ ENVIRONMENT = ("GLOSSARY_SITE_URL", "GLOSSARY_REPO_URL")
 INPUTS_PREFIX = "inputs sha256:"
 """How the marker file of a built site records the digest."""
 
-
-def _files(folder: Path) -> list[str]:
-    """The regular files below ``folder``, as paths relative to it with forward slashes, sorted; without Python's
-    byte-code caches. A symbolic link to a file counts; a linked folder is not entered (as ``Path.rglob``). Strings
-    and ``os.scandir``: a pathlib object per file made the digest of a 5,000-term project cost 0.5 CPU-s."""
-    found: list[str] = []
-
-    def walk(directory: str, prefix: str) -> None:
-        try:
-            entries = list(os.scandir(directory))
-        except OSError:  # an unreadable folder holds nothing the build can read either
-            return
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name != "__pycache__":
-                    walk(entry.path, f"{prefix}{entry.name}/")
-            elif entry.is_file():
-                found.append(prefix + entry.name)
-
-    if folder.is_dir():
-        walk(str(folder), "")
-    return sorted(found)
+BYTE_CODE_CACHES = frozenset({"__pycache__"})
+"""Folders the digest does not read: Python's byte-code caches of the generator's code."""
 
 
 def _version(package: str) -> str:
@@ -85,7 +66,7 @@ def _inputs(project: Project) -> list[tuple[str, str]]:
 
     def below(folder: Path, base: Path) -> list[tuple[str, str]]:
         prefix = folder.relative_to(base).as_posix()
-        return [(f"{prefix}/{rel}", os.path.join(folder, rel)) for rel in _files(folder)]
+        return [(f"{prefix}/{rel}", os.path.join(folder, rel)) for rel in regular_files(folder, BYTE_CODE_CACHES)]
 
     return [*below(project.data_dir, root), *below(project.content_dir, root),
             (project.mkdocs_yml.relative_to(root).as_posix(), str(project.mkdocs_yml)),

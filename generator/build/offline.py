@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from ..files import regular_files
 from ..project import MKDOCS_YML
 from ..stages.page_html import HtmlBody
 from ..stages.validate import Glossary
@@ -64,11 +65,11 @@ def zip_folder(folder: Path, out: Path, prefix: str) -> None:
     stamp = _zip_time()
     tmp = out.with_name(f".{out.name}.tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for file in sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.relative_to(folder).as_posix()):
-            info = zipfile.ZipInfo(f"{prefix}/{file.relative_to(folder).as_posix()}", date_time=stamp)
+        for name in regular_files(folder):
+            info = zipfile.ZipInfo(f"{prefix}/{name}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, file.read_bytes())
+            archive.writestr(info, (folder / name).read_bytes())
     os.replace(tmp, out)
 
 
