@@ -22,6 +22,7 @@ import jinja2
 import markdown
 import pytest
 
+from generator import workers
 from generator.build import parallel_pages, prerendered
 from generator.build.pipeline import build_site
 from generator.findings import RENDER, Finding, GlossaryError
@@ -30,8 +31,8 @@ from generator.stages.check import checked_glossary
 from generator.stages.link import link_glossary
 from generator.stages.markdown_html import block_html, inline_html
 from generator.stages.page_html import anchor_headings, apply_abbreviations, finish_html
-from generator.stages.render import HTML_TWINS, in_processes
-from generator.workers import SLACK, InBackground, shared_by_chunks
+from generator.stages.render import HTML_TWINS
+from generator.workers import SLACK, InBackground, in_processes, shared_by_chunks
 
 from .conftest import REPO
 
@@ -92,7 +93,7 @@ def test_the_fixture_site_is_the_same_with_the_fast_path(project: Path, tmp_path
 
 @pytest.mark.slow
 def test_a_synthetic_glossary_is_the_same_with_the_fast_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "MIN_ITEMS_PER_PROCESS", 1)  # two processes render the pages
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_PROCESS", 1)  # two processes render the pages
     root = tmp_path / "synthetic"
     subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "150", str(root)], check=True,
                    capture_output=True)
@@ -224,7 +225,7 @@ def test_the_search_plugin_reads_up_to_the_excluded_sections_at_the_end() -> Non
 
 
 def test_work_shared_by_processes_comes_back_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "MIN_ITEMS_PER_PROCESS", 1)
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_PROCESS", 1)
     results = in_processes(lambda n: (n * n, os.getpid()), list(range(50)), 2)
     assert [square for square, _ in results] == [n * n for n in range(50)]
     assert len({pid for _, pid in results}) == 2
@@ -234,7 +235,7 @@ def test_work_shared_by_processes_comes_back_in_order(monkeypatch: pytest.Monkey
 def test_work_shared_by_processes_survives_a_worker_that_dies(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker killed mid-render (the out-of-memory killer) costs its share computed again here, not a hang (a
     pool's lost task made the build wait for ever). In a thread, so that a hang fails the test."""
-    monkeypatch.setattr(render, "MIN_ITEMS_PER_PROCESS", 1)
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_PROCESS", 1)
     caller, results = os.getpid(), []
     worker = threading.Thread(target=lambda: results.append(
         in_processes(lambda n: os._exit(1) if os.getpid() != caller else n * 2, list(range(10)), 2)), daemon=True)
@@ -287,7 +288,7 @@ def test_work_with_slack_runs_at_a_lower_priority_in_its_workers_only() -> None:
 
 
 def test_bodies_in_the_background_are_those_rendered_in_one_process(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "MIN_ITEMS_PER_PROCESS", 1)
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_PROCESS", 1)
     glossary = checked_glossary(project)
     links = link_glossary(glossary)
     pages = render.render_pages(glossary, links)
@@ -307,7 +308,7 @@ def test_a_page_records_the_abbreviations_its_markdown_defines(project: Path, mo
 
     from generator.urls import is_page
 
-    monkeypatch.setattr(render, "MIN_ITEMS_PER_PROCESS", 1)
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_PROCESS", 1)
     glossary = checked_glossary(project)
     pages = render.render_pages(glossary, link_glossary(glossary), jobs=2)
     defining = [p for p in pages if p.abbreviations]
@@ -368,7 +369,7 @@ def test_render_with_bodies_compiles_every_template_before_the_workers_fork(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """When the page workers fork, every template of both environments is compiled, each once: they and the
     body workers (forked later) inherit them. The pages and bodies are those of separate renderers."""
-    monkeypatch.setattr(render, "MIN_ITEMS_PER_PROCESS", 1)
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_PROCESS", 1)
     glossary = checked_glossary(project)
     links = link_glossary(glossary)
     plain_pages = render.render_pages(glossary, links)

@@ -139,9 +139,9 @@ def test_the_templates_code_is_generated_while_the_data_loads(project: Path, mon
     seen = []
     load = pipeline.loaded_glossary
 
-    def load_with_workers(project: Any) -> Any:
+    def load_with_workers(project: Any, jobs: int = 1) -> Any:
         seen.append({process.name for process in multiprocessing.active_children()})
-        return load(project)
+        return load(project, jobs)
 
     monkeypatch.setattr(pipeline, "loaded_glossary", load_with_workers)
     build_site(project, jobs=2)

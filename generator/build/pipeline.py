@@ -93,9 +93,9 @@ def _generate(project: Project, timings: Timings, jobs: int, glossary: Glossary 
     """:func:`generate`'s stages."""
     if glossary is None:
         with timings.stage("load+validate"):
-            glossary = checked_glossary(project)
+            glossary = checked_glossary(project, jobs)
     with timings.stage("link"):
-        links = link_glossary(glossary)
+        links = link_glossary(glossary, jobs=jobs)
     with timings.stage("history"):
         changes = history(glossary)
     bodies: HtmlBodiesInBackground | None = None
@@ -295,7 +295,7 @@ def _checked_and_built(project: Project, progress: Callable[[str], None], worker
     epoch = source_date_epoch(root)
     timings = Timings()
     with timings.stage("load+validate"):
-        glossary, findings = loaded_glossary(project)
+        glossary, findings = loaded_glossary(project, workers)
         if findings:
             passing_rules(glossary, findings)  # raises, with the rules' findings too
     options = (*(["offline"] if offline else []), *(["markdown-only"] if markdown_only else []))

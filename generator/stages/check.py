@@ -11,15 +11,17 @@ from .rules import run_rules
 from .validate import Glossary, load_glossary
 
 
-def checked_glossary(root: Project | Path) -> Glossary:
-    """The glossary of ``root`` when it passes :func:`check`; raises :class:`GlossaryError` with every finding otherwise."""
-    return passing_rules(*loaded_glossary(root))
+def checked_glossary(root: Project | Path, jobs: int = 1) -> Glossary:
+    """The glossary of ``root`` when it passes :func:`check`; raises :class:`GlossaryError` with every finding otherwise.
+    ``jobs``: see :func:`loaded_glossary`."""
+    return passing_rules(*loaded_glossary(root, jobs))
 
 
-def loaded_glossary(root: Project | Path) -> tuple[Glossary, list[Finding]]:
-    """The glossary of ``root`` loaded and validated, with the findings of that (the rules are not run yet)."""
+def loaded_glossary(root: Project | Path, jobs: int = 1) -> tuple[Glossary, list[Finding]]:
+    """The glossary of ``root`` loaded and validated, with the findings of that (the rules are not run yet).
+    ``jobs`` processes share the data files."""
     with fewer_collections():
-        return load_glossary(root)
+        return load_glossary(root, jobs=jobs)
 
 
 def passing_rules(glossary: Glossary, findings: list[Finding]) -> Glossary:

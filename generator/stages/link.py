@@ -39,6 +39,7 @@ from .. import urls
 from ..findings import did_you_mean
 from ..model.fields import markdown_fields, markdown_paths, path_pattern
 from ..model.records import Chapter, Crosswalk, Framework, Section, Term
+from ..workers import in_processes
 
 if TYPE_CHECKING:
     from .validate import Glossary, Record
@@ -324,12 +325,15 @@ class Links:
         return self.texts[(record.doc.path, record.base + tuple(loc))]
 
 
-def link_glossary(g: Glossary, linker: Linker | None = None) -> Links:
-    """Link every text field once (each field is its own section) and build the backlink indexes."""
+def link_glossary(g: Glossary, linker: Linker | None = None, jobs: int = 1) -> Links:
+    """Link every text field once (each field is its own section) and build the backlink indexes. ``jobs``
+    processes share the texts (:func:`~generator.workers.in_processes`; the same links for any number)."""
     linker = linker or Linker(g.terms.values(), term_url)
     links = Links()
-    for record, loc, text in iter_texts(g):
-        _link_text(links, linker, record, loc, text)
+    texts = list(iter_texts(g))
+    linked = in_processes(lambda item: _linked(linker, item[0].model, item[2]), texts, jobs)
+    for (record, loc, _), (text, targets) in zip(texts, linked, strict=True):
+        _store(links, record, loc, text, targets)
     _index_backlinks(links, g)
     return links
 
@@ -356,12 +360,21 @@ def linker_key(terms: Iterable[Term]) -> tuple[Any, ...]:
 
 def _link_text(links: Links, linker: Linker, record: Record[Any], loc: tuple[Any, ...], text: str) -> None:
     """Link one text field of ``record`` into ``links`` (each field is its own section)."""
-    model = record.model
+    _store(links, record, loc, *_linked(linker, record.model, text))
+
+
+def _linked(linker: Linker, model: Any, text: str) -> tuple[str, frozenset[str]]:
+    """One text field of ``model``, linked as its own section, and the other terms it links to."""
     own = model.id if isinstance(model, Term) else None
     result = linker.link(text, set(), own=own)
+    return result.text, frozenset(t for t in result.targets if t != own)
+
+
+def _store(links: Links, record: Record[Any], loc: tuple[Any, ...], text: str, targets: frozenset[str]) -> None:
+    """Keep the linked ``text`` of the field ``loc`` of ``record`` and the terms it links to."""
     key = (record.doc.path, record.base + loc)
-    links.texts[key] = result.text
-    links.targets[key] = (_backlink(model), frozenset(t for t in result.targets if t != own))
+    links.texts[key] = text
+    links.targets[key] = (_backlink(record.model), targets)
 
 
 def _index_backlinks(links: Links, g: Glossary) -> None:

@@ -59,13 +59,38 @@ class Mark:
 
 @dataclass
 class Document:
-    """One loaded file: its values and where each value (and each key) stands in the text."""
+    """One loaded file: its values, its text, and where each value (and each key) stands in the text.
+
+    The marks are worked out when first asked for, by composing the text again: only a finding needs one,
+    so a build of good data never pays for them, and a document sent between processes is its values and
+    its text."""
 
     path: str
     data: Any
-    marks: dict[Loc, Mark] = field(default_factory=dict)
-    key_marks: dict[Loc, Mark] = field(default_factory=dict)
-    lines: list[str] = field(default_factory=list, repr=False)
+    text: str = field(default="", repr=False)
+    _located: tuple[dict[Loc, Mark], dict[Loc, Mark]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def marks(self) -> dict[Loc, Mark]:
+        """Where each value starts, by location."""
+        return self._marks()[0]
+
+    @property
+    def key_marks(self) -> dict[Loc, Mark]:
+        """Where each mapping key starts, by the location of its value."""
+        return self._marks()[1]
+
+    @property
+    def lines(self) -> list[str]:
+        """The text's lines."""
+        return self.text.splitlines()
+
+    def _marks(self) -> tuple[dict[Loc, Mark], dict[Loc, Mark]]:
+        if self._located is None:
+            converter = _Converter(self.path, marking=True)
+            converter.convert(yaml.compose(self.text, Loader=YamlLoader), ())  # parsed cleanly before: parses again
+            self._located = converter.marks, converter.key_marks
+        return self._located
 
     def mark(self, loc: Loc, key: bool = False) -> Mark:
         """The mark of the value at ``loc`` (or of its key), else of its nearest ancestor."""
@@ -79,9 +104,9 @@ class Document:
     def find_text(self, loc: Loc, needle: str) -> Mark:
         """Where ``needle`` first appears in the source at or after the value at ``loc``
         (for a place inside a multi-line text); the value's own mark if it is not found."""
-        start = self.mark(loc)
-        for number in range(start.line, len(self.lines) + 1):
-            line = self.lines[number - 1]
+        start, lines = self.mark(loc), self.lines
+        for number in range(start.line, len(lines) + 1):
+            line = lines[number - 1]
             col = line.find(needle, start.col - 1 if number == start.line else 0)
             if col >= 0:
                 return Mark(number, col + 1)
@@ -94,16 +119,18 @@ class Document:
 
 
 class _Converter:
-    """Turns a composed YAML node tree into Python values, recording marks and findings."""
+    """Turns a composed YAML node tree into Python values, recording findings and, ``marking``, marks."""
 
-    def __init__(self, doc: Document):
-        self.doc = doc
+    def __init__(self, path: str, marking: bool = False):
+        self.path, self.marking = path, marking
+        self.marks: dict[Loc, Mark] = {}
+        self.key_marks: dict[Loc, Mark] = {}
         self.findings: list[Finding] = []
         self.count = 0
 
     def error(self, node: Node, message: str, hint: str = "") -> None:
         mark = node.start_mark
-        self.findings.append(Finding(self.doc.path, mark.line + 1, mark.column + 1, message, hint))
+        self.findings.append(Finding(self.path, mark.line + 1, mark.column + 1, message, hint))
 
     def convert(self, node: Node, loc: Loc, depth: int = 0) -> Any:
         self.count += 1
@@ -111,7 +138,8 @@ class _Converter:
             raise _TooLarge(node, f"more than {MAX_VALUES} values (alias expansion?)")
         if depth > MAX_DEPTH:
             raise _TooLarge(node, f"nested deeper than {MAX_DEPTH} levels")
-        self.doc.marks[loc] = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+        if self.marking:
+            self.marks[loc] = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, MappingNode):
             return self.convert_mapping(node, loc, depth)
         if isinstance(node, SequenceNode):
@@ -163,8 +191,8 @@ class _Converter:
                 continue
             if is_explicit:
                 explicit[key] = key_node
-            self.doc.key_marks[(*loc, key)] = Mark(key_node.start_mark.line + 1,
-                                                     key_node.start_mark.column + 1)
+            if self.marking:
+                self.key_marks[(*loc, key)] = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.convert(value_node, (*loc, key), depth + 1)
         return result
 
@@ -294,15 +322,14 @@ def _parse_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
         kind = "a list" if isinstance(node, SequenceNode) else "a single value"
         return None, [Finding(path, node.start_mark.line + 1, node.start_mark.column + 1,
                               f"the file holds {kind}, not a mapping", "write 'field: value' lines at the top level")]
-    doc = Document(path, None, lines=text.splitlines())
-    converter = _Converter(doc)
+    converter = _Converter(path)
     try:
-        doc.data = converter.convert(node, ())
+        data = converter.convert(node, ())
     except _TooLarge as exc:
         mark = exc.node.start_mark
         return None, [Finding(path, mark.line + 1, mark.column + 1, f"document is too large: {exc.what}",
                               "split or simplify the data")]
-    return (None if converter.findings else doc), converter.findings
+    return (None if converter.findings else Document(path, data, text)), converter.findings
 
 
 def scalars(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:

@@ -16,15 +16,15 @@ import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import jinja2
 
-from .. import urls
+from .. import urls, workers
 from ..findings import RENDER, Finding, GlossaryError
 from ..model.records import ELEMENT_TITLES
 from ..project import GENERATED_MARK, LAYOUT
-from ..workers import InBackground
+from ..workers import InBackground, in_processes
 from .cite import bibtex_entry
 from .dependencies import Place, Reads, TrackedLinks, TrackingContext, places, shape, tracking
 from .link import EXPLICIT, FieldPathError, Links, Referrer, Role, whole_word_matches
@@ -36,8 +36,6 @@ from .validate import Glossary
 
 TEMPLATES = Path(__file__).parent / "templates"
 SEARCH_INDEX = "assets/search-index.js"  # loaded by content/assets/search.js, beside it
-T = TypeVar("T")
-R = TypeVar("R")
 
 FIXED_TEMPLATES = {
     urls.HOME: "home.md.j2",
@@ -408,7 +406,7 @@ class HtmlBodiesInBackground(Mapping[str, HtmlBody]):
         renderer = renderer or _Renderer(g, links, history, html=True)
         twins = [page for page in pages if renderer.has_html(page.path)]
         self.paths = {page.path: i for i, page in enumerate(twins)}
-        self.work = InBackground(renderer.body, twins, max(1, min(jobs, len(twins) // MIN_ITEMS_PER_PROCESS)))
+        self.work = InBackground(renderer.body, twins, max(1, min(jobs, len(twins) // workers.MIN_ITEMS_PER_PROCESS)))
 
     def __getitem__(self, path: str) -> HtmlBody:
         return self.work.result()[self.paths[path]]
@@ -548,26 +546,3 @@ class _OnDemand(dict[str, Any]):
     def __missing__(self, key: str) -> Any:
         value = self[key] = self.make(key)
         return value
-
-
-MIN_ITEMS_PER_PROCESS = 200
-"""Below this many items per process, forking costs more than it saves."""
-
-def in_processes(func: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
-    """``[func(item) for item in items]``, computed by ``jobs`` processes: this one takes the first share while
-    forked workers (:class:`~generator.workers.InBackground`) take the others. ``func`` and what it reads are
-    inherited, never pickled; results are pickled back. A share whose worker failed or died is computed here, so
-    an error is raised here and a killed worker never hangs the build. Same result for any ``jobs``."""
-    jobs = max(1, min(jobs, len(items) // MIN_ITEMS_PER_PROCESS))
-    if jobs < 2:
-        return [func(item) for item in items]
-    shares = [items[k::jobs] for k in range(jobs)]
-    others = InBackground(lambda share: [func(item) for item in share], shares[1:], jobs)  # a worker a share
-    try:
-        results = [[func(item) for item in shares[0]], *others.result()]
-    finally:
-        others.close()
-    merged: list[R] = [None] * len(items)  # type: ignore[list-item]
-    for k, share_results in enumerate(results):
-        merged[k::jobs] = share_results
-    return merged

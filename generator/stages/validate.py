@@ -18,6 +18,7 @@ from ..files import file_status, relative_posix
 from ..findings import DATA_LAYOUT, SCHEMA, Finding, coded, did_you_mean
 from ..model.records import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
 from ..project import LAYOUT, SCHEMA_DIR, Project, folders_inside
+from ..workers import in_processes
 from .address import apply_overrides
 from .load import Document, Loc, load_file
 
@@ -213,15 +214,23 @@ class LoadCache:
 
     def get(self, what: str, file: Path, load: Callable[[], R]) -> R:
         """``load()``, or what it gave last time for ``what`` of this ``file`` if the file has not changed since."""
-        status = file_status(file)
-        if not status:
-            return load()
-        hit = self.entries.get((what, file))
-        if hit is not None and hit[0] == status:
-            return hit[1]  # type: ignore[no-any-return]
-        value = load()
-        self.entries[(what, file)] = (status, value)
-        return value
+        return self.get_many(what, [file], lambda _: load())[0]
+
+    def get_many(self, what: str, files: list[Path], load: Callable[[int], R], jobs: int = 1) -> list[R]:
+        """:meth:`get` for each of ``files``, ``load(i)`` loading ``files[i]``: the files to load are shared by
+        ``jobs`` processes (:func:`~generator.workers.in_processes`; what they load is pickled back)."""
+        statuses = [file_status(file) for file in files]
+        values: dict[int, R] = {}
+        for i, (file, status) in enumerate(zip(files, statuses, strict=True)):
+            hit = self.entries.get((what, file)) if status else None
+            if hit is not None and hit[0] == status:
+                values[i] = hit[1]
+        missing = [i for i in range(len(files)) if i not in values]
+        for i, value in zip(missing, in_processes(load, missing, jobs), strict=True):
+            if statuses[i]:
+                self.entries[(what, files[i])] = (statuses[i], value)
+            values[i] = value
+        return [values[i] for i in range(len(files))]
 
 
 def _load_cached(cache: LoadCache, root: Path, relative: str, findings: list[Finding], required: bool,
@@ -268,9 +277,10 @@ def _stray_files(project: Project) -> list[Finding]:
     return findings
 
 
-def load_glossary(project: Project | Path, cache: LoadCache | None = None) -> tuple[Glossary, list[Finding]]:
+def load_glossary(project: Project | Path, cache: LoadCache | None = None, jobs: int = 1) -> tuple[Glossary, list[Finding]]:
     """Load and validate every data file under the project's ``data/``; never raises for bad data. With a
-    ``cache``, files unchanged since it saw them are not read again (their records are the same objects)."""
+    ``cache``, files unchanged since it saw them are not read again (their records are the same objects).
+    ``jobs`` processes share the term and framework files (the same glossary for any number)."""
     project = Project.at(project)
     cache = cache or LoadCache()
     inside = folders_inside(project.root)
@@ -305,13 +315,16 @@ def load_glossary(project: Project | Path, cache: LoadCache | None = None) -> tu
     if doc and (crosswalk := _validated(cache, Crosswalk, root / LAYOUT["crosswalk"], doc, findings)):
         glossary.crosswalk_record = cache.get("records", root / LAYOUT["crosswalk"], lambda: Record(crosswalk, doc))
 
-    for folder, kind, model, records in (("terms", "term", Term, glossary.term_records),
-                                         ("frameworks", "framework", Framework, glossary.framework_records)):
-        for file in sorted((project.data_dir / folder).glob("*.yaml")):
-            record, problems = cache.get("record", file, lambda file=file, model=model: _record_of(root, file, model, inside))
-            findings.extend(problems)
-            if record:
-                records.append(record)
-            else:
-                glossary.unloaded.add((kind, file.stem))
+    entries = [(file, kind, model, records)
+               for folder, kind, model, records in (("terms", "term", Term, glossary.term_records),
+                                                    ("frameworks", "framework", Framework, glossary.framework_records))
+               for file in sorted((project.data_dir / folder).glob("*.yaml"))]
+    loaded = cache.get_many("record", [file for file, *_ in entries],
+                            lambda i: _record_of(root, entries[i][0], entries[i][2], inside), jobs)
+    for (file, kind, _, records), (record, problems) in zip(entries, loaded, strict=True):
+        findings.extend(problems)
+        if record:
+            records.append(record)
+        else:
+            glossary.unloaded.add((kind, file.stem))
     return glossary, findings
