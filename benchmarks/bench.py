@@ -238,7 +238,7 @@ def expected_stages() -> set[str]:
     """The stages a whole build must report: the generator's, MkDocs, and each post-build step."""
     from generator.build.pipeline import POST_BUILD_STEPS
 
-    return {"load+validate", "link", "render", "write", "mkdocs", *(f"post-build:{s.name}" for s in POST_BUILD_STEPS)}
+    return {"load+validate", "rules+link", "render", "write", "mkdocs", *(f"post-build:{s.name}" for s in POST_BUILD_STEPS)}
 
 
 def parse_stages(stdout: str) -> dict[str, float]:

@@ -186,6 +186,39 @@ def in_processes(func: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
     return merged
 
 
+
+CHUNKS_PER_PROCESS = 16
+"""How many chunks :func:`in_processes_after` cuts each process's share into: enough that the process that ran
+``first`` takes fewer of them, few enough that handing them out costs nothing."""
+
+
+def in_processes_after(first: Callable[[], object], func: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
+    """``first()``, then ``[func(item) for item in items]``. With several ``jobs``, forked workers start on the items
+    while this process runs ``first``, and this process joins them afterwards chunk by chunk
+    (:func:`shared_by_chunks`), so the cores stay busy however long ``first`` takes. An error of ``first`` is
+    raised as it is, the workers stopped. Same result for any ``jobs``; ``first`` always runs, once."""
+    jobs = max(1, min(jobs, len(items) // MIN_ITEMS_PER_PROCESS))
+    pending = [first]
+
+    def run_first() -> None:
+        while pending:
+            pending.pop()()
+
+    if jobs < 2:
+        run_first()
+        return [func(item) for item in items]
+
+    def work(indexes: list[int]) -> list[R]:
+        return [func(items[i]) for i in indexes]
+
+    def here(indexes: list[int]) -> list[R]:
+        run_first()
+        return work(indexes)
+
+    done = shared_by_chunks(work, range(len(items)), jobs, max(1, len(items) // (jobs * CHUNKS_PER_PROCESS)), here)
+    run_first()
+    return [done[i] for i in range(len(items))]
+
 _SHARED: dict[str, Any] = {}
 """The work :func:`shared_by_chunks` shares, set before its workers fork (they inherit it)."""
 

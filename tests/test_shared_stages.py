@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generator import workers
+from generator.build.pipeline import build_site
+from generator.findings import Finding, GlossaryError
 from generator.stages import link, validate
 from generator.stages.check import check_rules, checked_glossary
 from generator.stages.link import link_glossary
@@ -17,16 +22,19 @@ from generator.stages.validate import load_glossary
 from .conftest import edit
 
 
-def _sharing(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[tuple[int, int]]:
-    """Every call of ``module``'s ``in_processes`` as (items, jobs), each item its own share's worth."""
+def _sharing(monkeypatch: pytest.MonkeyPatch, module: Any, name: str = "in_processes") -> list[tuple[int, int]]:
+    """Every call of ``module``'s ``name`` (:func:`~generator.workers.in_processes` or ``in_processes_after``)
+    as (items, jobs), each item its own share's worth."""
     monkeypatch.setattr(workers, "MIN_ITEMS_PER_PROCESS", 1)
     calls: list[tuple[int, int]] = []
+    shared = getattr(workers, name)
 
-    def spied(func: Any, items: list[Any], jobs: int) -> list[Any]:
+    def spied(*args: Any) -> list[Any]:
+        items, jobs = args[-2:]
         calls.append((len(items), jobs))
-        return workers.in_processes(func, items, jobs)
+        return shared(*args)  # type: ignore[no-any-return]
 
-    monkeypatch.setattr(module, "in_processes", spied)
+    monkeypatch.setattr(module, name, spied)
     return calls
 
 
@@ -55,10 +63,42 @@ def test_data_files_loaded_by_two_processes_give_the_same_glossary_and_findings(
 
 def test_texts_linked_by_two_processes_give_the_same_links(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     glossary = checked_glossary(project)
-    calls = _sharing(monkeypatch, link)
+    calls = _sharing(monkeypatch, link, "in_processes_after")
     shared, alone = link_glossary(glossary, jobs=2), link_glossary(glossary, jobs=1)
     assert calls[0][1] == 2 and calls[0][0] >= 2
     assert shared == alone and shared.referenced_by and any(text != "" for text in shared.texts.values())
+
+
+def test_work_done_meanwhile_runs_once_first_and_its_error_stops_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What runs meanwhile (the rules) runs once, before this process takes any item, while workers already do;
+    when it raises, its error is what the caller sees, and no worker is left."""
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_PROCESS", 1)
+    here, order = os.getpid(), []
+    results = workers.in_processes_after(lambda: order.append("first") or time.sleep(0.5), lambda n: (n * n, os.getpid()),
+                                         list(range(64)), 2)
+    assert [n for n, _ in results] == [n * n for n in range(64)] and order == ["first"]
+    assert {pid for _, pid in results} - {here}  # a worker took items while this process ran first
+
+    def failing() -> None:
+        raise GlossaryError([Finding("data/terms/x.yaml", 3, 1, "a rule failed")])
+
+    with pytest.raises(GlossaryError, match="a rule failed"):
+        workers.in_processes_after(failing, lambda n: time.sleep(0.01) or n, list(range(64)), 2)
+    assert not multiprocessing.active_children()
+    assert workers.in_processes_after(lambda: order.append("alone"), abs, [-1, -2], 1) == [1, 2] and order[-1] == "alone"
+
+
+def test_a_build_whose_rules_fail_while_workers_link_reports_the_findings(project: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules run while workers link data that has not passed them yet: the findings are reported, no worker
+    is left, and nothing is written."""
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_PROCESS", 1)
+    edit(project, "data/terms/safety-level.yaml", "[[red-teaming|", "[[no-such-term|")
+    with pytest.raises(GlossaryError) as raised:
+        build_site(project, jobs=2)
+    assert any(f.path == "data/terms/safety-level.yaml" and "no-such-term" in f.message for f in raised.value.findings)
+    assert not multiprocessing.active_children() and not (project / "site").exists()
+    assert not (project / "content" / "terms").exists()
 
 
 def test_a_good_load_works_out_no_marks(project: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import shutil
 import signal
@@ -24,7 +25,7 @@ from ..findings import BUILD, EnvironmentProblem, Finding, GlossaryError
 from ..heap import fewer_collections, frozen
 from ..project import MKDOCS_YML, SITE_MARKER, Project, overlaps_project
 from ..stages.address import release_problems
-from ..stages.check import checked_glossary, loaded_glossary, passing_rules
+from ..stages.check import loaded_glossary, passing_rules
 from ..stages.link import Links, link_glossary
 from ..stages.page_html import HtmlBody
 from ..stages.render import HtmlBodiesInBackground, Page, render_pages, render_with_bodies, template_code
@@ -78,32 +79,39 @@ class GenerateResult:
 
 
 def generate(root: Project | Path, timings: Timings | None = None, jobs: int = 1,
-             glossary: Glossary | None = None, html: bool = False, code: Mapping[str, Code] | None = None) -> GenerateResult:
-    """Check the data (unless ``glossary``, already checked, is given), then write the generated pages; raises
-    :class:`GlossaryError` on findings. ``jobs`` processes render the pages (the same pages for any number).
-    With ``html``, the pages' HTML bodies (:class:`HtmlBodiesInBackground`) start rendering in ``jobs`` workers
-    once the pages are rendered, while this process writes them; the caller closes them. ``code``: the
-    templates' code, generated meanwhile (:func:`~generator.stages.render.template_code`)."""
+             glossary: Glossary | None = None, html: bool = False, code: Callable[[], Mapping[str, Code]] | None = None,
+             checks: Callable[[], object] | None = None) -> GenerateResult:
+    """Load and check the data (unless ``glossary`` is given, with the ``checks`` it must still pass, if any), then
+    write the generated pages; raises :class:`GlossaryError` on findings. ``jobs`` processes load the data, link
+    it and render the pages (the same pages for any number); the consistency rules (or ``checks``) run while
+    workers start linking, and must pass before anything is rendered. With ``html``, the pages' HTML bodies
+    (:class:`HtmlBodiesInBackground`) start rendering in ``jobs`` workers once the pages are rendered, while this
+    process writes them; the caller closes them. ``code()``: the templates' code, generated meanwhile
+    (:func:`~generator.stages.render.template_code`), asked for once the pages are about to render."""
     with fewer_collections():
-        return _generate(Project.at(root), timings or Timings(), jobs, glossary, html, code)
+        return _generate(Project.at(root), timings or Timings(), jobs, glossary, html, code, checks)
 
 
 def _generate(project: Project, timings: Timings, jobs: int, glossary: Glossary | None, html: bool,
-              code: Mapping[str, Code] | None = None) -> GenerateResult:
+              code: Callable[[], Mapping[str, Code]] | None = None, checks: Callable[[], object] | None = None
+              ) -> GenerateResult:
     """:func:`generate`'s stages."""
     if glossary is None:
         with timings.stage("load+validate"):
-            glossary = checked_glossary(project, jobs)
-    with timings.stage("link"):
-        links = link_glossary(glossary, jobs=jobs)
+            glossary, findings = loaded_glossary(project, jobs)
+            if findings:
+                passing_rules(glossary, findings)  # raises, with the rules' findings too
+        checks = functools.partial(passing_rules, glossary, [])
+    with timings.stage("rules+link" if checks else "link"):
+        links = link_glossary(glossary, jobs=jobs, meanwhile=checks or (lambda: None))
     with timings.stage("history"):
         changes = history(glossary)
     bodies: HtmlBodiesInBackground | None = None
     with timings.stage("render"):
         if html:
-            pages, bodies = render_with_bodies(glossary, links, changes, jobs=jobs, code=code)
+            pages, bodies = render_with_bodies(glossary, links, changes, jobs=jobs, code=code() if code else None)
         else:
-            pages = render_pages(glossary, links, changes, jobs=jobs, code=code)
+            pages = render_pages(glossary, links, changes, jobs=jobs, code=code() if code else None)
     try:
         with timings.stage("write"):
             stats = write_pages(project.content_dir, pages)
@@ -305,21 +313,26 @@ def _checked_and_built(project: Project, progress: Callable[[str], None], worker
     # MkDocs (footer, sitemap) and the exports (CSL's accessed date) read the build's date from
     # SOURCE_DATE_EPOCH only: set for this build and restored after it (build_timestamp). The exports
     # are computed in a worker from here on, on the core that the rules, linking and writing leave idle.
-    with (_signals_as_interrupts(), build_timestamp(epoch),
-          prepared_in_background(POST_BUILD_STEPS, glossary, 1 if up_to_date else workers) as prepared):
-        with timings.stage("load+validate"):
-            passing_rules(glossary, [])
+    def checks() -> None:
+        """The consistency rules, then (for a release) the release's own checks; raises on findings."""
+        passing_rules(glossary, [])
         if release and (problems := release_problems(glossary.site,
                                                      glossary.site_record.doc if glossary.site_record else None)):
             raise GlossaryError(problems)
+
+    with (_signals_as_interrupts(), build_timestamp(epoch),
+          prepared_in_background(POST_BUILD_STEPS, glossary, 1 if up_to_date else workers) as prepared):
         if up_to_date:
+            with timings.stage("load+validate"):
+                checks()
             progress("the site is up to date: nothing it is built from has changed (--force rebuilds it)")
             return GenerateResult(glossary, WriteStats(), timings, up_to_date=True)
-        # The HTML bodies render in workers from here (generate's html) while the pages are written and MkDocs
-        # starts; MkDocs waits for them before it reads the pages. The inputs, pages written, are digested in a
-        # worker too; the marker waits for it.
+        # The checks run while workers start linking (generate's checks). The HTML bodies render in workers from
+        # the end of rendering (generate's html) while the pages are written and MkDocs starts; MkDocs waits for
+        # them before it reads the pages. The inputs, pages written, are digested in a worker too; the marker
+        # waits for it.
         result = generate(project, timings, jobs=workers, glossary=glossary, html=not markdown_only,
-                          code=templates.result()[0])
+                          code=lambda: templates.result()[0], checks=checks)
         digest = InBackground(lambda _: inputs_digest(project, epoch, options=options), [None], workers, niceness=SLACK,
                               name="digest")
         try:

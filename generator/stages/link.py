@@ -39,7 +39,7 @@ from .. import urls
 from ..findings import did_you_mean
 from ..model.fields import markdown_fields, markdown_paths, path_pattern
 from ..model.records import Chapter, Crosswalk, Framework, Section, Term
-from ..workers import in_processes
+from ..workers import in_processes_after
 
 if TYPE_CHECKING:
     from .validate import Glossary, Record
@@ -60,6 +60,11 @@ _BEFORE_ID, _AFTER_ID = urls.md_link(urls.term_page("\0")).split("\0")
 GENERATED_LINK = re.compile(  # what Linker.link_to writes: groups label and term id
     r"\[([^\[\]\n]+)\]\(" + re.escape(_BEFORE_ID) + r"([a-z0-9-]+)" + re.escape(_AFTER_ID) + r"\)"
     + re.escape(PREVIEW_ATTRIBUTES))
+
+
+def term_link_markdown(label: str, url: str) -> str:
+    """A Markdown link to a term's page that shows the term's summary on hover (:data:`PREVIEW_ATTRIBUTES`)."""
+    return f"[{label}]({url}){PREVIEW_ATTRIBUTES}"
 
 
 def whole_word_matches(automaton: ahocorasick.Automaton, haystack: str, text: str,
@@ -176,7 +181,7 @@ class Linker:
 
         No title attribute: Material replaces it by the preview anyway, and repeating every
         summary in every link would double the size of the pages."""
-        return f"[{label}]({self.url(tid)}){PREVIEW_ATTRIBUTES}"
+        return term_link_markdown(label, self.url(tid))
 
     def link(self, text: str, seen: set[str], own: str | None = None) -> LinkResult:
         """Link ``text``; ``seen`` holds ids already linked in this section and is updated.
@@ -325,13 +330,16 @@ class Links:
         return self.texts[(record.doc.path, record.base + tuple(loc))]
 
 
-def link_glossary(g: Glossary, linker: Linker | None = None, jobs: int = 1) -> Links:
+def link_glossary(g: Glossary, linker: Linker | None = None, jobs: int = 1,
+                  meanwhile: Callable[[], object] = lambda: None) -> Links:
     """Link every text field once (each field is its own section) and build the backlink indexes. ``jobs``
-    processes share the texts (:func:`~generator.workers.in_processes`; the same links for any number)."""
+    processes share the texts (the same links for any number). ``meanwhile`` runs in this process while workers
+    start linking (:func:`~generator.workers.in_processes_after`): the consistency rules, which must pass before
+    the links are used; an error it raises stops the linking."""
     linker = linker or Linker(g.terms.values(), term_url)
     links = Links()
     texts = list(iter_texts(g))
-    linked = in_processes(lambda item: _linked(linker, item[0].model, item[2]), texts, jobs)
+    linked = in_processes_after(meanwhile, lambda item: _linked(linker, item[0].model, item[2]), texts, jobs)
     for (record, loc, _), (text, targets) in zip(texts, linked, strict=True):
         _store(links, record, loc, text, targets)
     _index_backlinks(links, g)

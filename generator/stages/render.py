@@ -9,6 +9,7 @@ filters below, or as linked Markdown from the link stage for fields that are Mar
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -27,7 +28,7 @@ from ..project import GENERATED_MARK, LAYOUT
 from ..workers import InBackground, in_processes
 from .cite import bibtex_entry
 from .dependencies import Place, Reads, TrackedLinks, TrackingContext, places, shape, tracking
-from .link import EXPLICIT, FieldPathError, Links, Referrer, Role, whole_word_matches
+from .link import EXPLICIT, FieldPathError, Links, Referrer, Role, term_link_markdown, whole_word_matches
 from .page_html import HtmlBody, finish_html, html_environment
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .search import search_index_script
@@ -125,6 +126,19 @@ def link(context: jinja2.runtime.Context, page: str, anchor: str = "") -> str:
     return urls.md_link(page, anchor, depth=urls.depth(context["page_path"]))
 
 
+@jinja2.pass_context
+def term_link(context: jinja2.runtime.Context, term: Any) -> str:
+    """The Markdown link to ``term``'s page from the page being rendered, showing its summary on hover, as the
+    link stage writes one (:func:`~.link.term_link_markdown`). Made once per term, title and page depth: every
+    page links to a few terms, and the pages link to the same terms thousands of times."""
+    return _term_link(urls.depth(context["page_path"]), term.id, term.title)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _term_link(depth: int, tid: str, title: str) -> str:
+    return term_link_markdown(escape_plain(title), urls.md_link(urls.term_page(tid), depth=depth))
+
+
 def template_finding(exc: FieldPathError, template: jinja2.Template) -> Finding:
     """A template's bad field path as a finding on the template line that asks for it."""
     line, file = 1, Path(template.filename or TEMPLATES / str(template.name))
@@ -161,7 +175,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, front_matter=front_matter,
                        html=escape_html)
-    env.globals.update(generated_mark=GENERATED_MARK, initial=initial, urls=urls, link=link, Referrer=Referrer, Role=Role,
+    env.globals.update(generated_mark=GENERATED_MARK, initial=initial, urls=urls, link=link, term_link=term_link,
+                       Referrer=Referrer, Role=Role,
                        bibtex_entry=bibtex_entry)
     return env
 
