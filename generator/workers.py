@@ -166,12 +166,18 @@ MIN_ITEMS_PER_PROCESS = 200
 """Below this many items per process, forking costs more than it saves."""
 
 
+def processes_for(items: int, jobs: int) -> int:
+    """How many of ``jobs`` processes share ``items`` items: at least one, and none with fewer than
+    :data:`MIN_ITEMS_PER_PROCESS` of them."""
+    return max(1, min(jobs, items // MIN_ITEMS_PER_PROCESS))
+
+
 def in_processes(func: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
     """``[func(item) for item in items]``, computed by ``jobs`` processes: this one takes the first share while
     forked workers (:class:`InBackground`) take the others. ``func`` and what it reads are
     inherited, never pickled; results are pickled back. A share whose worker failed or died is computed here, so
     an error is raised here and a killed worker never hangs the build. Same result for any ``jobs``."""
-    jobs = max(1, min(jobs, len(items) // MIN_ITEMS_PER_PROCESS))
+    jobs = processes_for(len(items), jobs)
     if jobs < 2:
         return [func(item) for item in items]
     shares = [items[k::jobs] for k in range(jobs)]
@@ -186,7 +192,6 @@ def in_processes(func: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
     return merged
 
 
-
 CHUNKS_PER_PROCESS = 16
 """How many chunks :func:`in_processes_after` cuts each process's share into: enough that the process that ran
 ``first`` takes fewer of them, few enough that handing them out costs nothing."""
@@ -197,7 +202,7 @@ def in_processes_after(first: Callable[[], object], func: Callable[[T], R], item
     while this process runs ``first``, and this process joins them afterwards chunk by chunk
     (:func:`shared_by_chunks`), so the cores stay busy however long ``first`` takes. An error of ``first`` is
     raised as it is, the workers stopped. Same result for any ``jobs``; ``first`` always runs, once."""
-    jobs = max(1, min(jobs, len(items) // MIN_ITEMS_PER_PROCESS))
+    jobs = processes_for(len(items), jobs)
     pending = [first]
 
     def run_first() -> None:
@@ -218,6 +223,7 @@ def in_processes_after(first: Callable[[], object], func: Callable[[T], R], item
     done = shared_by_chunks(work, range(len(items)), jobs, max(1, len(items) // (jobs * CHUNKS_PER_PROCESS)), here)
     run_first()
     return [done[i] for i in range(len(items))]
+
 
 _SHARED: dict[str, Any] = {}
 """The work :func:`shared_by_chunks` shares, set before its workers fork (they inherit it)."""

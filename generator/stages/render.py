@@ -21,11 +21,11 @@ from typing import Any
 
 import jinja2
 
-from .. import urls, workers
+from .. import urls
 from ..findings import RENDER, Finding, GlossaryError
 from ..model.records import ELEMENT_TITLES
 from ..project import GENERATED_MARK, LAYOUT
-from ..workers import InBackground, in_processes
+from ..workers import InBackground, in_processes, processes_for
 from .cite import bibtex_entry
 from .dependencies import Place, Reads, TrackedLinks, TrackingContext, places, shape, tracking
 from .link import EXPLICIT, FieldPathError, Links, Referrer, Role, term_link_markdown, whole_word_matches
@@ -421,7 +421,7 @@ class HtmlBodiesInBackground(Mapping[str, HtmlBody]):
         renderer = renderer or _Renderer(g, links, history, html=True)
         twins = [page for page in pages if renderer.has_html(page.path)]
         self.paths = {page.path: i for i, page in enumerate(twins)}
-        self.work = InBackground(renderer.body, twins, max(1, min(jobs, len(twins) // workers.MIN_ITEMS_PER_PROCESS)))
+        self.work = InBackground(renderer.body, twins, processes_for(len(twins), jobs))
 
     def __getitem__(self, path: str) -> HtmlBody:
         return self.work.result()[self.paths[path]]
