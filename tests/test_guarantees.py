@@ -254,7 +254,7 @@ def test_every_internal_link_and_anchor_resolves(tmp_path: Path) -> None:
             missing += [f"frameworks/elements/#{k}--{fw.id}" for k in ELEMENT_TITLES if f"{k}--{fw.id}" not in cells]
     missing += [f"references/#{r}" for r in glossary.references if r not in pages["references/index.html"].ids]
     for required in ("index.html", "glossary/index.html", "frameworks/compare/index.html",
-                     "frameworks/elements/index.html", "search/search_index.json",
+                     "frameworks/elements/index.html", "assets/search-index.js",
                      "glossary.json", "glossary.skos.ttl"):
         if not (site / required).exists():
             missing.append(required)

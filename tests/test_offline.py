@@ -37,7 +37,7 @@ def offline_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_offline_copy_holds_plain_html_pages_and_the_exports(offline_copy: Path) -> None:
     assert (offline_copy / "index.html").exists() and (offline_copy / "terms" / "safety-level.html").exists()
-    assert (offline_copy / "search" / "search_index.js").exists()
+    assert (offline_copy / "assets" / "search-index.js").exists() and not (offline_copy / "search").exists()
     for name in ("glossary.json", "glossary.bib", "objects.inv"):
         assert (offline_copy / name).exists()
     home = (offline_copy / "index.html").read_text(encoding="utf-8")

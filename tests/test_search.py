@@ -86,6 +86,20 @@ def test_reader_queries_find_their_entry_first(page, site_url: str) -> None:  # 
     assert wrong == []
 
 
+def test_the_site_publishes_one_search_index_the_one_readers_load(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Readers' search loads the glossary's index; Material's plugin is configured (it puts the dialog in the
+    header) but the build has it write no index of its own, so nothing is published that no reader loads."""
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(urlparse(r.url).path))
+    page.goto(site_url)
+    assert _results(page, "ASL-3")[0] == "/frameworks/anthropic-rsp/#asl-3"
+    page.goto(site_url + "terms/interpretability/")
+    assert _results(page, "RSP")[0] == "/terms/responsible-scaling-policy/"
+    assert "/assets/search-index.js" in fetched
+    assert not [path for path in fetched if path.startswith("/search/")]
+    assert page.request.get(site_url + "search/search_index.json").status == 404
+
+
 def test_every_level_and_threshold_is_its_own_result(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
     """Each level and threshold label, typed as it is written, finds its own anchor first (after a
     term of the same name, which a reader typing that name wants first); a label that several

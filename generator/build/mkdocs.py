@@ -115,12 +115,32 @@ def configured(project: Project, site_dir: Path, strict: bool = False, site_url:
     settings = {**({"site_url": site_url} if site_url else {}), **(overrides or {})}
     config = load_config(str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict, **settings)
     snippets_from_root(config.mdx_configs, project.root)
+    without_material_search_index(config)
     if prerendered:
         config.plugins["glossary-prerendered-pages"] = PrerenderedPages(prerendered)
     config.plugins["glossary-shared-nav"] = SharedNav()
     for name, plugin in (plugins or {}).items():
         config.plugins[name] = plugin
     return config
+
+
+MATERIAL_SEARCH = "material/search"
+"""Material's search plugin, by the name MkDocs registers it under (the search partial checks the same name)."""
+MATERIAL_SEARCH_INDEXING = ("page_context", "post_build")
+"""The events in which Material's search plugin reads every page and writes ``search/search_index.json``."""
+
+
+def without_material_search_index(config: Any) -> None:
+    """Material's search plugin stays configured, but does not index: the rule is that the site publishes one
+    search index, the glossary's own (``assets/search-index.js``, written from the data), which is what readers'
+    search loads. The plugin's presence is what puts the search dialog in Material's header (see
+    ``generator/theme/partials/search.html``), so it is kept; its handlers that parse every page and write
+    ``search/search_index.json``, a file no reader fetched, are taken off this build's events."""
+    plugin = config.plugins.get(MATERIAL_SEARCH)
+    if plugin is None:
+        return
+    for event in MATERIAL_SEARCH_INDEXING:
+        config.plugins.events[event] = [m for m in config.plugins.events[event] if getattr(m, "__self__", None) is not plugin]
 
 
 def snippets_from_root(mdx_configs: dict[str, Any], root: Path) -> None:

@@ -1,16 +1,15 @@
 """Build the HTML of a MkDocs build's pages in several processes: the theme's template, on every core.
 
-Once MkDocs has read and rendered every page (its ``env`` event), each page still goes through
-the theme's template, the ``page_context`` and ``post_page`` plugin events and a write: the
-biggest share of a large build, and independent from page to page. :class:`ParallelBuild` is a
-plugin that the build adds in code (``mkdocs.yml`` stays plain for other engines). On ``env`` it
-has forked workers build every page exactly as MkDocs' own loop would, calling MkDocs' page
-builder, so each file is byte for byte what a serial build writes. What a page's build leaves in
-the build's process is handed back and replayed there in page order as the workers' results come in,
-while they go on: the search plugin's index entries, any warning logged (so strict mode counts it)
-and the ``post_page`` event with no output (which the sanitizer counts). MkDocs' own loop then passes
-over these pages (:meth:`ParallelBuild.skipping`): building each again with an empty template, as
-it once did, cost the build's process a second of its own at 5,000 terms, after the workers ended.
+Once MkDocs has read and rendered every page (its ``env`` event), each page still goes through the theme's
+template, the ``page_context`` and ``post_page`` plugin events and a write: the biggest share of a large
+build, and independent from page to page. :class:`ParallelBuild` is a plugin that the build adds in code
+(``mkdocs.yml`` stays plain for other engines). On ``env`` it has forked workers build every page exactly as
+MkDocs' own loop would, calling MkDocs' page builder, so each file is byte for byte what a serial build
+writes. What a page's build leaves in the build's process is handed back and replayed there in page order as
+the workers' results come in, while they go on: any warning logged (so strict mode counts it) and the
+``post_page`` event with no output (which the sanitizer counts). MkDocs' own loop then passes over these
+pages (:meth:`ParallelBuild.skipping`): building each again with an empty template, as it once did, cost the
+build's process a second of its own at 5,000 terms, after the workers ended.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..workers import fork_context, quiet_worker
@@ -29,33 +27,19 @@ CHUNK = 64
 """Pages a worker builds per task: small enough to balance the workers and report progress."""
 
 
-@dataclass
-class _Built:
-    """What building one page left behind in its process, in a form that crosses a process boundary."""
-
-    entries: list[dict[str, Any]] = field(default_factory=list)
-    logged: list[tuple[str, int, str]] = field(default_factory=list)
-
+Logged = list[tuple[str, int, str]]
+"""What building one page logged in its process (logger name, level, message): it crosses a process boundary."""
 
 _JOB: dict[str, Any] = {}
-"""The build's config, nav, env, pages and search index, set before the workers fork (they inherit them)."""
+"""The build's config, nav, env and pages, set before the workers fork (they inherit them)."""
 
 
-def _search_index(config: Any) -> Any:
-    """The search plugin's index, when the build has one (it keeps its entries in a list, ``entries``)."""
-    for plugin in config.plugins.values():
-        index = getattr(plugin, "search_index", None)
-        if index is not None and isinstance(getattr(index, "entries", None), list):
-            return index
-    return None
-
-
-def _build_pages(indexes: list[int]) -> list[_Built]:
-    """In a worker: build the pages at ``indexes`` with MkDocs' own page builder; what each left behind."""
+def _build_pages(indexes: list[int]) -> list[Logged]:
+    """In a worker: build the pages at ``indexes`` with MkDocs' own page builder; what each logged."""
     # MkDocs is imported here: the plugin module is loaded before a build needs MkDocs.
     from mkdocs.commands.build import _build_page
 
-    config, nav, env, pages, documents, index = (_JOB[k] for k in ("config", "nav", "env", "pages", "documents", "index"))
+    config, nav, env, pages, documents = (_JOB[k] for k in ("config", "nav", "env", "pages", "documents"))
     logger = logging.getLogger("mkdocs")
     collect = Collect()
     logger.handlers, logger.propagate = [collect], False
@@ -63,13 +47,8 @@ def _build_pages(indexes: list[int]) -> list[_Built]:
     out = []
     for i in indexes:
         collect.records = []
-        before = len(index.entries) if index is not None else 0
         _build_page(pages[i], config, documents, nav, env)
-        entries = []
-        if index is not None:
-            entries = index.entries[before:]
-            del index.entries[before:]
-        out.append(_Built(entries, list(collect.records)))
+        out.append(list(collect.records))
     return out
 
 
@@ -173,17 +152,16 @@ class ParallelBuild:
         if self.jobs < 2 or len(pages) < parallel_pages.MIN_PAGES:
             return env
         chunks = [list(range(k, min(k + CHUNK, len(pages)))) for k in range(0, len(pages), CHUNK)]
-        index = _search_index(config)
         self.forget_if_stale(env)
         compile_ahead(env, {page.meta.get("template", PAGE_TEMPLATE) for page in pages}, self.compiled)
-        _JOB.update(config=config, nav=self.nav, env=env, pages=pages, documents=documents, index=index)
+        _JOB.update(config=config, nav=self.nav, env=env, pages=pages, documents=documents)
         try:
             # An executor, not a Pool: a worker that dies (killed, out of memory) fails the build instead of hanging it.
             with ProcessPoolExecutor(self.jobs, mp_context=fork_context(), initializer=quiet_worker) as pool:
                 done = 0
                 for result in pool.map(_build_pages, chunks):
                     for page, built in zip(pages[done:done + len(result)], result, strict=True):
-                        _replay(page, built, config, index)
+                        _replay(page, built, config)
                     done += len(result)
         finally:
             _JOB.clear()
@@ -224,12 +202,10 @@ class ParallelBuild:
         self.stop_skipping()
 
 
-def _replay(page: Any, built: _Built, config: Any, index: Any) -> None:
-    """What building ``page`` in a worker left, done again in the build's process: the progress line, the search
-    index entries, the warnings and the ``post_page`` event (with no output: the worker wrote the page)."""
+def _replay(page: Any, logged: Logged, config: Any) -> None:
+    """What building ``page`` in a worker left, done again in the build's process: the progress line, the
+    warnings and the ``post_page`` event (with no output: the worker wrote the page)."""
     logging.getLogger("mkdocs.commands.build").debug(f"Building page {page.file.src_uri}")
-    if index is not None:
-        index.entries.extend(built.entries)
-    for name, level, message in built.logged:
+    for name, level, message in logged:
         logging.getLogger(name).log(level, message)
     config.plugins.on_post_page("", page=page, config=config)

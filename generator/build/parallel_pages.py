@@ -20,7 +20,7 @@ from typing import Any
 
 from ..stages.page_html import HtmlBody
 from ..workers import shared_by_chunks
-from .prerendered import SEARCH_VIEW, render_from_html
+from .prerendered import render_from_html
 
 MIN_PAGES = 100
 """Below this many pages the workers cost more than they save, and the build renders alone."""
@@ -41,8 +41,6 @@ class _Rendered:
     anchors: set[str] | None
     links_to_anchors: dict[str, dict[str, str]] | None
     logged: list[tuple[str, int, str]] = field(default_factory=list)
-    search_view: str | None = None
-    """What the search plugin reads of a page rendered from HTML (:data:`.prerendered.SEARCH_VIEW`)."""
 
 
 class Collect(logging.Handler):
@@ -81,7 +79,7 @@ def _render_pages(indexes: list[int]) -> list[_Rendered]:
         out.append(_Rendered(page.markdown, page.meta, page.content, page.toc, page._title_from_render,
                              page.present_anchor_ids,
                              None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
-                             list(collect.records), getattr(page, SEARCH_VIEW, None)))
+                             list(collect.records)))
     return out
 
 
@@ -95,8 +93,6 @@ def _restore(page: Any, rendered: _Rendered, files: Any) -> None:
         page.present_anchor_ids = rendered.anchors
         if rendered.links_to_anchors is not None:
             page.links_to_anchors = {files.get_file_from_path(uri): v for uri, v in rendered.links_to_anchors.items()}
-        if rendered.search_view is not None:
-            setattr(page, SEARCH_VIEW, rendered.search_view)
         for name, level, message in rendered.logged:
             logging.getLogger(name).log(level, message)
 

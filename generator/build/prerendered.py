@@ -7,10 +7,6 @@ table of contents, title and anchors instead of running Python-Markdown; its lin
 and validated by MkDocs' own link resolver, so URLs, warnings (strict mode) and the anchor check
 are those of a Markdown page (a link is resolved once for all pages of the same shape, such as every
 term page: :class:`_Resolved`). The page's source is still read by MkDocs (front matter, title).
-
-The search plugin reads such a page only up to the first heading marked ``data-search-exclude``
-when every later heading is marked too: those sections never reach the index, and parsing them
-was most of the plugin's time (:func:`search_view`). The index is the same.
 """
 
 from __future__ import annotations
@@ -28,21 +24,6 @@ from ..stages.page_html import HtmlBody
 
 _LINK = re.compile(r'(<a\s[^>]*?href=")([^"]*)(")')
 _ID = re.compile(r'\sid="([^"]*)"')
-_HEADING = re.compile(r"<h[1-6](\s[^>]*)?>")
-_EXCLUDED = re.compile(r"\sdata-search-exclude[\s=>]")
-SEARCH_VIEW = "_glossary_search_view"
-"""The attribute of a page rendered from HTML that holds what the search plugin reads of it."""
-
-
-def search_view(content: str) -> str:
-    """``content`` without its trailing run of search-excluded sections (the first of which starts at an
-    excluded heading after which every heading is excluded), which the search plugin would skip."""
-    cut = len(content)
-    for heading in reversed(list(_HEADING.finditer(content))):
-        if not _EXCLUDED.search(heading.group(0)):
-            break
-        cut = heading.start()
-    return content[:cut]
 
 
 def _resolve_links(body: str, resolver: Any, known: _Resolved) -> str:
@@ -134,14 +115,6 @@ class PrerenderedPages:
         """``bodies``: HTML bodies by source path under ``docs_dir`` (``terms/x.md``)."""
         self.bodies = bodies
 
-    def on_config(self, config: Any) -> Any:
-        """Have the search plugin (which set up its index in its own ``on_config``, before) read search views."""
-        for plugin in config.plugins.values():
-            index = getattr(plugin, "search_index", None)
-            if index is not None and hasattr(index, "add_entry_from_context"):
-                index.add_entry_from_context = _reading_search_views(index.add_entry_from_context)
-        return config
-
     def on_pre_page(self, page: Any, config: Any, files: Any) -> Any:
         """Replace the page's ``render`` when the generator rendered it as HTML."""
         body = self.bodies.get(page.file.src_uri)
@@ -165,19 +138,4 @@ def render_from_html(page: Any, body: HtmlBody, config: Any, files: Any) -> None
     page._title_from_render = body.title
     page.present_anchor_ids = {html.unescape(m.group(1)) for m in _ID.finditer(page.content)}
     page.links_to_anchors = resolver.links_to_anchors
-    setattr(page, SEARCH_VIEW, search_view(page.content))
 
-
-def _reading_search_views(add_entry: Any) -> Any:
-    """``add_entry(page)`` given the page's search view as its content, when it has one."""
-    def add_entry_from_view(page: Any) -> Any:
-        view = getattr(page, SEARCH_VIEW, None)
-        if view is None:
-            return add_entry(page)
-        content, page.content = page.content, view
-        try:
-            return add_entry(page)
-        finally:
-            page.content = content
-
-    return add_entry_from_view
