@@ -83,6 +83,7 @@ def test_bench_quick_writes_results(tmp_path: Path) -> None:
                 "search_index_bytes", "search_index_bytes_per_term", "seconds_per_term", "write_floor_s"):
         assert row[key] is not None, key
     assert row["write_floor_s"] > 0
+    assert row["bare_search_index_bytes"] > 0  # the bare engine builds Material's search index, as its site needs
     assert set(row["generator_stages_s"]) >= {"load+validate", "rules+link", "render", "write"}
     assert results["rebuild"]["definition"]["written"] >= 1
     assert results["rebuild"]["definition"]["incremental"]  # the preview took its incremental path
