@@ -13,7 +13,9 @@ temporary directory and measures, as the median of ``--runs`` runs:
   the same command again with nothing changed (the unchanged rebuild);
 * a "bare engine" build: the same pages as plain Markdown (title, summary, definition text; no
   links, no backlinks, related, sources or index pages) with a minimal mkdocs.yml, built by MkDocs and
-  Material with Material's search (:func:`bare_engine_build`);
+  Material with Material's search (:func:`bare_engine_build`), timed in process; and, for comparison only, the
+  same tree built as the bare engine's users build it, ``python -m mkdocs build`` timed from outside as the
+  whole build is (:func:`run_mkdocs_command`);
 * peak memory (max RSS) of the whole build, of the generator alone and of the bare build, each
   run in a child process whose resource usage is read with ``os.wait4``;
 * bytes per term page and the size of the search index;
@@ -290,6 +292,26 @@ def run_build_command(root: Path, timeout: float | None = None, clean: bool = Tr
     return {"wall_s": wall, "peak_mib": usage.ru_maxrss / 1024, "stages": stages}
 
 
+def run_mkdocs_command(bare: Path, site: Path, timeout: float | None = None) -> dict[str, Any]:
+    """``python -m mkdocs build`` of the bare tree into ``site``, plain MkDocs and Material as their users run them
+    (no glossary code): wall time and peak RSS of that process, timed from outside as the whole build is."""
+    set_aside(site, site.parent)
+    os.sync()
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(bare / "mkdocs.yml"),
+           "--site-dir", str(site)]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=bare, env=env, start_new_session=True)
+        status, usage = _wait(proc, started, timeout, "python -m mkdocs build")
+        wall = time.perf_counter() - started
+        err.seek(0)
+        stderr = err.read().decode()
+    if status != 0:
+        raise RuntimeError(f"python -m mkdocs build failed ({status}):\n{stderr[-4000:]}")
+    return {"wall_s": wall, "peak_mib": usage.ru_maxrss / 1024}
+
+
 def _wait(proc: subprocess.Popen[bytes], started: float, timeout: float | None, what: str) -> tuple[int, Any]:
     """Wait for ``proc``; its exit code and resource usage. Stops it and raises :class:`TimedOut` past ``timeout``."""
     while True:
@@ -447,9 +469,18 @@ def measure_size(n: int, runs: int, work: Path, budget: Budget, log) -> dict[str
                          ", ".join(f"{k} {v:.2f}s" for k, v in r["stages"].items()) + f"), peak {r['peak_mib']:.0f} MiB")
         return r
 
+    def bare_command_run(timeout: float) -> dict[str, Any]:
+        r = run_mkdocs_command(bare, bare_site, timeout=timeout)
+        r["_summary"] = f"python -m mkdocs build {r['wall_s']:.2f}s, peak {r['peak_mib']:.0f} MiB"
+        return r
+
     bare_what, build_what = f"N={n} bare-engine build", f"N={n} whole build"
-    done, notes = _alternating_runs({bare_what: bare_run, build_what: build_run}, runs, budget, log)
-    bares, builds = done[bare_what], done[build_what]
+    command_what = f"N={n} bare engine as its users run it"
+    done, notes = _alternating_runs({bare_what: bare_run, build_what: build_run, command_what: bare_command_run},
+                                    runs, budget, log)
+    bares, builds, commands = done[bare_what], done[build_what], done[command_what]
+    row["bare_command_s"] = median([c["wall_s"] for c in commands]) if commands else None
+    row["whole_over_bare_command_pairs"] = [w["wall_s"] / c["wall_s"] for w, c in zip(builds, commands, strict=False)]
     row["notes"] += list(notes.values())
     row["bare_runs"] = len(bares)
     row["bare_build_s"] = median([b["mkdocs_s"] for b in bares]) if bares else None
@@ -661,6 +692,15 @@ def growth_exponent(n1: int, t1: float, n2: int, t2: float) -> float:
     return math.log(max(t2, 1e-6) / max(t1, 1e-6)) / math.log(n2 / n1)
 
 
+def _against_command(r: dict[str, Any]) -> str:
+    """The whole build against ``python -m mkdocs build`` of the bare tree (both timed from outside), for comparison."""
+    if not (r.get("bare_command_s") and r["whole_build_s"]):
+        return ""
+    return (f"; for comparison, against python -m mkdocs build of the bare tree {r['bare_command_s']:.1f}s, timed as "
+            f"the whole build is: {r['whole_build_s'] / r['bare_command_s']:.2f} "
+            f"({_spread(r.get('whole_over_bare_command_pairs', []))})")
+
+
 def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     largest = max(rows, key=lambda r: r["n"])
     mid = _nearest([r for r in rows if r is not largest] or rows, 1000)
@@ -687,7 +727,7 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             add(f"whole build / bare-engine build at N={r['n']}", w, limit, w <= limit,
                 f"python -m generator build {r['whole_build_s']:.1f}s vs bare MkDocs {r['bare_build_s']:.1f}s "
                 f"(MkDocs stage alone {r['mkdocs_s'] / r['bare_build_s']:.2f}x, post-build {r['post_build_s']:.1f}s; "
-                f"{_spread(r.get('whole_over_bare_pairs', []))} in the pairs of runs)")
+                f"{_spread(r.get('whole_over_bare_pairs', []))} in the pairs of runs){_against_command(r)}")
         else:
             add(f"whole build / bare-engine build at N={r['n']}", None, limit, False, missing(r, "build"))
     flat = (("term_page_bytes", "bytes per term page", "site", lambda v: f"{v:.0f} bytes"),
@@ -819,6 +859,8 @@ def table(rows: list[dict[str, Any]], rebuild: dict[str, Any] | None, search: di
     line("unchanged rebuild (s)", ".1f", "unchanged_rebuild_s")
     line("bare-engine build (s)", ".1f", "bare_build_s")
     line("whole / bare", ".2f", lambda r: r["whole_build_s"] / r["bare_build_s"])
+    line("python -m mkdocs build, bare tree (s)", ".1f", "bare_command_s")
+    line("whole / python -m mkdocs build", ".2f", lambda r: r["whole_build_s"] / r["bare_command_s"])
     line("ms per term, whole build", ".2f", lambda r: r["seconds_per_term"] * 1000)
     line("peak RSS whole build (MiB)", ".0f", "whole_peak_mib")
     line("peak RSS generator (MiB)", ".0f", "generator_peak_mib")
