@@ -21,14 +21,11 @@ from typing import Any
 
 from ..workers import fork_context, quiet_worker
 from . import parallel_pages
-from .parallel_pages import Collect
+from .parallel_pages import Collect, Logged
 
 CHUNK = 64
 """Pages a worker builds per task: small enough to balance the workers and report progress."""
 
-
-Logged = list[tuple[str, int, str]]
-"""What building one page logged in its process (logger name, level, message): it crosses a process boundary."""
 
 _JOB: dict[str, Any] = {}
 """The build's config, nav, env and pages, set before the workers fork (they inherit them)."""

@@ -28,6 +28,10 @@ MIN_PAGES = 100
 CHUNK = 32
 """Pages a process takes at a time (:func:`~generator.workers.shared_by_chunks`)."""
 
+Logged = list[tuple[str, int, str]]
+"""What a worker logged while it read, rendered or built a page (logger name, level, message), to be logged again
+by the build's process."""
+
 
 @dataclass
 class _Rendered:
@@ -40,7 +44,7 @@ class _Rendered:
     title: str | None
     anchors: set[str] | None
     links_to_anchors: dict[str, dict[str, str]] | None
-    logged: list[tuple[str, int, str]] = field(default_factory=list)
+    logged: Logged = field(default_factory=list)
 
 
 class Collect(logging.Handler):
@@ -48,7 +52,7 @@ class Collect(logging.Handler):
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.records: list[tuple[str, int, str]] = []
+        self.records: Logged = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append((record.name, record.levelno, record.getMessage()))

@@ -138,4 +138,3 @@ def render_from_html(page: Any, body: HtmlBody, config: Any, files: Any) -> None
     page._title_from_render = body.title
     page.present_anchor_ids = {html.unescape(m.group(1)) for m in _ID.finditer(page.content)}
     page.links_to_anchors = resolver.links_to_anchors
-
