@@ -273,23 +273,13 @@ def run_build_command(root: Path, timeout: float | None = None, clean: bool = Tr
         _clean_generated(root)
         set_aside(root / "site", root.parent)
         os.sync()
-    cmd = [sys.executable, "-m", "generator", "build", "--root", str(root)]
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=REPO, env=env, start_new_session=True)
-        status, usage = _wait(proc, started, timeout, "python -m generator build")
-        wall = time.perf_counter() - started
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
-    if status != 0:
-        raise RuntimeError(f"python -m generator build failed ({status}):\n{stderr[-4000:]}")
+    run = timed_command([sys.executable, "-m", "generator", "build", "--root", str(root)], REPO, timeout)
+    stdout = run.pop("stdout")
     stages = parse_stages(stdout)
     missing = expected_stages() - set(stages)
     if clean and missing:
         raise RuntimeError(f"the build reported no time for {sorted(missing)}: the benchmark would leave them out")
-    return {"wall_s": wall, "peak_mib": usage.ru_maxrss / 1024, "stages": stages}
+    return {**run, "stages": stages}
 
 
 def run_mkdocs_command(bare: Path, site: Path, timeout: float | None = None) -> dict[str, Any]:
@@ -299,17 +289,27 @@ def run_mkdocs_command(bare: Path, site: Path, timeout: float | None = None) -> 
     os.sync()
     cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(bare / "mkdocs.yml"),
            "--site-dir", str(site)]
+    run = timed_command(cmd, bare, timeout)
+    del run["stdout"]
+    return run
+
+
+def timed_command(cmd: list[str], cwd: Path, timeout: float | None) -> dict[str, Any]:
+    """Run ``cmd`` in a session of its own with the build date fixed, timed from outside: its wall time, peak RSS
+    and output (``wall_s``, ``peak_mib``, ``stdout``). Raises when it fails, :class:`TimedOut` past ``timeout``."""
+    what = " ".join(["python", *cmd[1:4]])
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
-    with tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=bare, env=env, start_new_session=True)
-        status, usage = _wait(proc, started, timeout, "python -m mkdocs build")
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=env, start_new_session=True)
+        status, usage = _wait(proc, started, timeout, what)
         wall = time.perf_counter() - started
+        out.seek(0)
         err.seek(0)
-        stderr = err.read().decode()
+        stdout, stderr = out.read().decode(), err.read().decode()
     if status != 0:
-        raise RuntimeError(f"python -m mkdocs build failed ({status}):\n{stderr[-4000:]}")
-    return {"wall_s": wall, "peak_mib": usage.ru_maxrss / 1024}
+        raise RuntimeError(f"{what} failed ({status}):\n{stderr[-4000:]}")
+    return {"wall_s": wall, "peak_mib": usage.ru_maxrss / 1024, "stdout": stdout}
 
 
 def _wait(proc: subprocess.Popen[bytes], started: float, timeout: float | None, what: str) -> tuple[int, Any]:
