@@ -12,13 +12,13 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.stages.link import word_forms
+from generator.stages.link import whole_word_matches, word_forms
 from generator.stages.page_html import trie_pattern
 from generator.stages.pictures import comparison_svg, ladder_svg, timeline_svg
-from generator.stages.render import escape_attr, escape_cell, escape_plain, front_matter
+from generator.stages.render import AbbreviationIndex, escape_attr, escape_cell, escape_plain, front_matter
 from generator.stages.validate import Glossary, load_glossary
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
@@ -172,3 +172,16 @@ def test_the_abbreviation_trie_matches_what_the_longest_first_list_matches(words
     plain = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
     trie = re.compile(r"\b" + trie_pattern(words) + r"\b")
     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.sets(_PIECES.filter(lambda w: w.strip() == w and w.strip()), min_size=1, max_size=8),
+       text=st.text(alphabet="AB-&C1 x", max_size=60))
+@example(words={"A-B", "B-C"}, text="x A-B-C x").via("an abbreviation that starts inside another and ends after it")
+@example(words={"A", "A-B"}, text="A-B").via("a shorter abbreviation where a longer one starts")
+def test_the_abbreviations_a_page_uses_are_those_the_automaton_finds_in_the_whole_text(words: set[str], text: str) -> None:
+    """The pattern's stretches, searched by the automaton, find every whole-word abbreviation, shorter and overlapping
+    ones too (words such as "A-B" and "B-C" in "A-B-C"), as the automaton over the whole text does."""
+    index = AbbreviationIndex({w: w.lower() for w in words})
+    everywhere = {abbr for _, _, abbr in whole_word_matches(index.automaton, text, text, re.compile(r"\w"))}
+    assert index.used_in(text) == sorted(everywhere)

@@ -68,13 +68,14 @@ def term_link_markdown(label: str, url: str) -> str:
 
 
 def whole_word_matches(automaton: ahocorasick.Automaton, haystack: str, text: str,
-                       word_char: re.Pattern[str]) -> Iterator[tuple[int, int, Any]]:
+                       word_char: re.Pattern[str], within: slice = slice(None)) -> Iterator[tuple[int, int, Any]]:
     """(start, stop, payload) of each match of ``automaton`` in ``haystack`` (``text`` or a same-length
-    transform of it) that ``word_char`` characters do not adjoin in ``text``. Words are added as
-    ``(length, payload)``."""
+    transform of it) that ``word_char`` characters do not adjoin in ``text``, the search limited to ``haystack[within]``
+    (offsets stay those of ``haystack``). Words are added as ``(length, payload)``."""
     if not len(automaton):
         return
-    for end, (length, payload) in automaton.iter(haystack):
+    first, last, _ = within.indices(len(haystack))
+    for end, (length, payload) in automaton.iter(haystack, first, last):
         start, stop = end - length + 1, end + 1
         before = text[start - 1] if start else " "
         after = text[stop] if stop < len(text) else " "

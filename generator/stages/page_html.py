@@ -52,11 +52,21 @@ class HtmlBody:
                                  "data-toc-label": ""} for e in self.toc])
 
 
+TEMPLATE_SETTINGS: dict[str, Any] = {
+    "extensions": ["jinja2.ext.do"],
+    "undefined": jinja2.StrictUndefined,  # a missing value is an error, never an empty string
+    "auto_reload": False,  # one environment per generation: templates are read once
+    "cache_size": -1,  # every template kept in a plain dict: a page's lookups of its templates take no lock
+    "keep_trailing_newline": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+"""The settings the Markdown and the HTML templates' environments share."""
+
+
 def html_environment(loader: jinja2.BaseLoader, filters: dict[str, Any], globals_: dict[str, Any]) -> jinja2.Environment:
     """The environment of the HTML templates: autoescaped, with linked Markdown rendered by markdown-it."""
-    env = jinja2.Environment(loader=loader, extensions=["jinja2.ext.do"], undefined=jinja2.StrictUndefined,
-                             autoescape=True, auto_reload=False,
-                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=loader, autoescape=True, **TEMPLATE_SETTINGS)
     env.filters.update(filters)
     env.filters.update(markdown=lambda text: Markup(block_html(text).rstrip("\n")),
                        inline_markdown=lambda text: Markup(inline_html(text)))
