@@ -50,6 +50,8 @@ _PROTECTED = re.compile(r"`+[^`\n]*`+|\[\[[^\[\]\n]*\]\]|!?\[[^\[\]\n]*\]\([^()\
 """Spans the linker leaves alone. Each repeated part stops at the next character that could open the same
 construct again, so a failed match gives up at once and the scan stays linear (``"< "`` repeated a
 hundred thousand times does not make it quadratic)."""
+_PROTECTED_OPENERS = ("`", "[", "<", "://")
+"""What every span of :data:`_PROTECTED` holds: text without any of them has none (a search for each is C-fast)."""
 _WORD_CHAR = re.compile(r"[\w+-]")  # characters that continue a name: a match next to one is not a mention
 _HAS_WORD = re.compile(r"[^\W_]")
 _STEP_NAME = re.compile(r"(?i)(?:level|tier)$")  # a name ending so, followed by a number, names one numbered step
@@ -188,17 +190,18 @@ class Linker:
         """Link ``text``; ``seen`` holds ids already linked in this section and is updated.
 
         One pass of each automaton over the whole text, with the protected spans masked out (so a
-        text of many small protected spans costs no more per character than prose)."""
-        result = LinkResult("")
-        if not self._may_link(text):
-            result.text = text
-            return result
-        spans = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
+        text of many small protected spans costs no more per character than prose). Text without a mention outside
+        them or an explicit link is returned as it is."""
+        result = LinkResult(text)
+        spans = ([(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
+                 if any(opener in text for opener in _PROTECTED_OPENERS) else [])
         masked = _masked(text, spans) if spans else text
         plain = self._matches(masked) if _HAS_WORD.search(text) else []
+        explicit = [(start, stop, None) for start, stop in spans if text.startswith("[[", start)]
+        if not plain and not explicit:
+            return result
         following = {m[0]: plain[k + 1] for k, m in enumerate(plain[:-1])}
-        events: list[tuple[int, int, str | None]] = [*plain]
-        events += [(start, stop, None) for start, stop in spans if text.startswith("[[", start)]
+        events: list[tuple[int, int, str | None]] = [*plain, *explicit]
         events.sort(key=lambda e: e[0])
         out: list[str] = []
         pos = 0
@@ -217,13 +220,6 @@ class Linker:
         out.append(text[pos:])
         result.text = "".join(out)
         return result
-
-    def _may_link(self, text: str) -> bool:
-        """Whether ``text`` holds a name of a term or an explicit link to a known term (one pass of each
-        automaton, before any span is looked at: text without either is returned as it is)."""
-        if "[[" in text and any(m.group(1).strip() in self.terms for m in EXPLICIT.finditer(text)):
-            return True
-        return bool(_HAS_WORD.search(text)) and bool(self._matches(text))
 
     def _explicit(self, chunk: str, seen: set[str], own: str | None, result: LinkResult) -> str:
         match = EXPLICIT.fullmatch(chunk)
