@@ -73,12 +73,13 @@ def whole_word_matches(automaton: ahocorasick.Automaton, haystack: str, text: st
                        word_char: re.Pattern[str], within: slice = slice(None)) -> Iterator[tuple[int, int, Any]]:
     """(start, stop, payload) of each match of ``automaton`` in ``haystack`` (``text`` or a same-length
     transform of it) that ``word_char`` characters do not adjoin in ``text``, the search limited to ``haystack[within]``
-    (offsets stay those of ``haystack``). Words are added as ``(length, payload)``."""
+    (offsets stay those of ``haystack``; the automaton is given the slice: it copies whatever string it is given).
+    Words are added as ``(length, payload)``."""
     if not len(automaton):
         return
     first, last, _ = within.indices(len(haystack))
-    for end, (length, payload) in automaton.iter(haystack, first, last):
-        start, stop = end - length + 1, end + 1
+    for end, (length, payload) in automaton.iter(haystack[first:last] if first or last < len(haystack) else haystack):
+        start, stop = first + end - length + 1, first + end + 1
         before = text[start - 1] if start else " "
         after = text[stop] if stop < len(text) else " "
         if not word_char.match(before) and not word_char.match(after):

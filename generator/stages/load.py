@@ -261,6 +261,8 @@ _BRACKET = re.compile(r"[\[\]{}]")
 
 def _flow_nesting_too_deep(text: str) -> int:
     """Offset where ``[``/``{`` nesting exceeds the limit (a cheap guard before parsing), or -1."""
+    if text.count("[") + text.count("{") <= MAX_FLOW_NESTING:  # too few to nest that deep (most files)
+        return -1
     depth = 0
     for match in _BRACKET.finditer(text):
         if match.group() in "[{":

@@ -60,7 +60,13 @@ def escape_plain(value: Any) -> str:
     """Plain text as Markdown that renders literally, inline or at the start of a line: backslash-escapes
     Markdown syntax and a leading list marker, writes & and < as entities (Python-Markdown has no
     backslash escape for <: ``\\<`` would show the backslash)."""
-    text = _MD_SPECIAL.sub(r"\\\1", str(value)).replace("&", "&amp;").replace("<", "&lt;")
+    return _escaped_plain(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _escaped_plain(value: str) -> str:
+    """:func:`escape_plain` of a string, made once: the same titles, summaries and publishers recur on many pages."""
+    text = _MD_SPECIAL.sub(r"\\\1", value).replace("&", "&amp;").replace("<", "&lt;")
     return _LIST_MARKER.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit() else "\\" + m.group(2)), text)
 
 
