@@ -173,23 +173,12 @@ def processes_for(items: int, jobs: int) -> int:
 
 
 def in_processes(func: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
-    """``[func(item) for item in items]``, computed by ``jobs`` processes: this one takes the first share while
-    forked workers (:class:`InBackground`) take the others. ``func`` and what it reads are
-    inherited, never pickled; results are pickled back. A share whose worker failed or died is computed here, so
-    an error is raised here and a killed worker never hangs the build. Same result for any ``jobs``."""
-    jobs = processes_for(len(items), jobs)
-    if jobs < 2:
-        return [func(item) for item in items]
-    shares = [items[k::jobs] for k in range(jobs)]
-    others = InBackground(lambda share: [func(item) for item in share], shares[1:], jobs)  # a worker a share
-    try:
-        results = [[func(item) for item in shares[0]], *others.result()]
-    finally:
-        others.close()
-    merged: list[R] = [None] * len(items)  # type: ignore[list-item]
-    for k, share_results in enumerate(results):
-        merged[k::jobs] = share_results
-    return merged
+    """``[func(item) for item in items]``, computed by ``jobs`` processes: this one and forked workers take the items
+    chunk by chunk (:func:`in_processes_after`, with nothing to do first), so a process that runs slower (a
+    worker's first reads copy the pages it touches) takes fewer. ``func`` and what it reads are inherited, never
+    pickled; results are pickled back. A chunk whose worker failed or died is computed here, so an error is raised
+    here and a killed worker never hangs the build. Same result for any ``jobs``."""
+    return in_processes_after(lambda: None, func, items, jobs)
 
 
 CHUNKS_PER_PROCESS = 16

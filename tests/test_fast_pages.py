@@ -219,8 +219,15 @@ def test_templates_compiled_from_code_generated_elsewhere_render_the_same(projec
 
 
 def test_work_shared_by_processes_comes_back_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both processes take chunks (an item takes 20 ms: this process cannot take them all before the worker starts),
+    and the results come back in the items' order."""
     monkeypatch.setattr(workers, "MIN_ITEMS_PER_PROCESS", 1)
-    results = in_processes(lambda n: (n * n, os.getpid()), list(range(50)), 2)
+
+    def square(n: int) -> tuple[int, int]:
+        time.sleep(0.02)
+        return n * n, os.getpid()
+
+    results = in_processes(square, list(range(50)), 2)
     assert [square for square, _ in results] == [n * n for n in range(50)]
     assert len({pid for _, pid in results}) == 2
     assert in_processes(lambda n: n, [1, 2, 3], 1) == [1, 2, 3]
