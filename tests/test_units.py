@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from generator.stages.link import whole_word_matches, word_forms
 from generator.stages.page_html import trie_pattern
 from generator.stages.pictures import comparison_svg, ladder_svg, timeline_svg
-from generator.stages.render import AbbreviationIndex, escape_attr, escape_cell, escape_plain, front_matter
+from generator.stages.render import AbbreviationIndex, escape_attr, escape_cell, escape_plain, front_matter, tidy_markdown
 from generator.stages.validate import Glossary, load_glossary
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
@@ -185,3 +185,20 @@ def test_the_abbreviations_a_page_uses_are_those_the_automaton_finds_in_the_whol
     index = AbbreviationIndex({w: w.lower() for w in words})
     everywhere = {abbr for _, _, abbr in whole_word_matches(index.automaton, text, text, re.compile(r"\w"))}
     assert index.used_in(text) == sorted(everywhere)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.sampled_from(["", "  ", "text", "text  ", "# Heading", "## Sub", "- item", "#tag"]), max_size=30))
+def test_tidy_markdown_keeps_every_line_and_spaces_out_headings(lines: list[str]) -> None:
+    """Every non-blank line is kept, in order, without trailing spaces; a heading has a blank line on each side
+    (unless it opens or ends the page); never two blank lines in a row; one newline at the end."""
+    out = tidy_markdown("\n".join(lines))
+    assert out.endswith("\n") and not out.endswith("\n\n") or out == "\n"
+    kept = out[:-1].split("\n")
+    assert [line for line in kept if line] == [line.rstrip() for line in lines if line.strip()]
+    assert all(line == line.rstrip() for line in kept)
+    assert all(not (a == b == "") for a, b in zip(kept, kept[1:]))
+    for i, line in enumerate(kept):
+        if line.startswith("#"):
+            assert i == 0 or kept[i - 1] == ""
+            assert i == len(kept) - 1 or kept[i + 1] == ""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,9 +64,21 @@ TEMPLATE_SETTINGS: dict[str, Any] = {
 """The settings the Markdown and the HTML templates' environments share."""
 
 
+class TemplateEnvironment(jinja2.Environment):
+    """A Jinja environment whose templates see its globals through a plain dict rather than a ``ChainMap``.
+
+    Each ``{% import %}`` asks whether the page's globals hold names the imported template's lack; on a ``ChainMap``
+    that is a Python loop (a twentieth of a term page's render), on a dict it runs in C. The templates' globals are
+    then fixed when a template is loaded: the generator sets them all before it loads any."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """The environment's globals overlaid with the template's own ``d``, as one dict."""
+        return {**self.globals, **(d or {})}
+
+
 def html_environment(loader: jinja2.BaseLoader, filters: dict[str, Any], globals_: dict[str, Any]) -> jinja2.Environment:
     """The environment of the HTML templates: autoescaped, with linked Markdown rendered by markdown-it."""
-    env = jinja2.Environment(loader=loader, autoescape=True, **TEMPLATE_SETTINGS)
+    env = TemplateEnvironment(loader=loader, autoescape=True, **TEMPLATE_SETTINGS)
     env.filters.update(filters)
     env.filters.update(markdown=lambda text: Markup(block_html(text).rstrip("\n")),
                        inline_markdown=lambda text: Markup(inline_html(text)))

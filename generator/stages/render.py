@@ -29,7 +29,7 @@ from ..workers import InBackground, in_processes, processes_for
 from .cite import bibtex_entry
 from .dependencies import Place, Reads, TrackedLinks, TrackingContext, places, shape, tracking
 from .link import EXPLICIT, FieldPathError, Links, Referrer, Role, term_link_markdown, whole_word_matches
-from .page_html import TEMPLATE_SETTINGS, HtmlBody, finish_html, html_environment, trie_pattern
+from .page_html import TEMPLATE_SETTINGS, HtmlBody, TemplateEnvironment, finish_html, html_environment, trie_pattern
 from .pictures import comparison_svg, ladder_svg, timeline_svg
 from .search import search_index_script
 from .template_code import Code, GeneratedCode, generated_code
@@ -108,22 +108,24 @@ def initial(title: str) -> str:
 
 
 def tidy_markdown(text: str) -> str:
-    """Blank lines around headings, at most one blank line in a row, one newline at the end."""
+    """Blank lines around headings, at most one blank line in a row (a line of spaces is blank), no spaces at the end
+    of a line, one newline at the end."""
     head, body = "", text
     if text.startswith("---\n"):
         end = text.index("\n---\n", 4) + 5
         head, body = text[:end], text[end:]
-    lines: list[str] = []
+    kept: list[str] = []
+    last = ""  # the last line kept ("" before the first)
     for line in body.split("\n"):  # not splitlines(): U+2028, U+0085 and the like are not line breaks here
-        is_heading = line.startswith("#")
-        if is_heading and lines and lines[-1] != "":
-            lines.append("")
-        if lines and lines[-1].startswith("#") and line != "":
-            lines.append("")
-        if line == "" and (not lines or lines[-1] == ""):
+        line = line.rstrip()
+        if not line:
+            if last:
+                kept.append(last := "")
             continue
-        lines.append(line.rstrip())
-    return head + "\n".join(lines).strip("\n") + "\n"
+        if last and (line[0] == "#" or last[0] == "#"):
+            kept.append("")
+        kept.append(last := line)
+    return head + "\n".join(kept).strip("\n") + "\n"
 
 
 @jinja2.pass_context
@@ -170,7 +172,7 @@ class Page:
 
 def environment() -> jinja2.Environment:
     """The Jinja environment all templates share."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False, **TEMPLATE_SETTINGS)
+    env = TemplateEnvironment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False, **TEMPLATE_SETTINGS)
     env.filters.update(plain=escape_plain, cell=escape_cell, attr=escape_attr, front_matter=front_matter,
                        html=escape_html)
     env.globals.update(generated_mark=GENERATED_MARK, initial=initial, urls=urls, link=link, term_link=term_link,
@@ -355,12 +357,15 @@ def render_with_bodies(g: Glossary, links: Links, history: Any = None, jobs: int
 
 
 def _all_pages(renderer: _Renderer, jobs: int) -> list[Page]:
-    """Every page ``renderer`` renders, and the search index, sorted by path. With several ``jobs``, the
-    templates are compiled first, and the workers inherit them."""
+    """Every page ``renderer`` renders, and the search index (among them, the first: it takes longest), sorted by
+    path. With several ``jobs``, the templates are compiled first, and the workers inherit them."""
     if jobs > 1:
         renderer.compile_templates()
-    pages = [*in_processes(renderer.page, renderer.paths(), jobs), search_index_page(renderer.glossary)]
-    return sorted(pages, key=lambda p: p.path)
+
+    def made(path: str) -> Page:
+        return search_index_page(renderer.glossary) if path == SEARCH_INDEX else renderer.page(path)
+
+    return sorted(in_processes(made, [SEARCH_INDEX, *renderer.paths()], jobs), key=lambda p: p.path)
 
 
 def search_index_page(g: Glossary) -> Page:
