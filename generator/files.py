@@ -23,6 +23,13 @@ def write_if_changed(file: Path, data: bytes | str) -> bool:
             return False
     except OSError:
         pass
+    write_atomically(file, raw)
+    return True
+
+
+def write_atomically(file: Path, raw: bytes) -> None:
+    """Write ``raw`` to ``file`` through a temporary file beside it, renamed over it: a reader never sees a
+    half-written file (what :func:`write_if_changed` does once it knows the bytes differ, or the file is new)."""
     handle, tmp = _temporary_beside(file)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -32,7 +39,6 @@ def write_if_changed(file: Path, data: bytes | str) -> bool:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    return True
 
 
 def _temporary_beside(file: Path) -> tuple[int, str]:

@@ -13,11 +13,12 @@ Contract:
 
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..files import write_if_changed
+from ..files import write_atomically, write_if_changed
 from ..findings import WRITE, Finding, GlossaryError
 from ..project import MANIFEST, folders_inside, is_generated, read_manifest
 from .render import Page
@@ -66,13 +67,13 @@ def write_pages(content: Path, pages: list[Page]) -> WriteStats:
     manifest = read_manifest(content)
     stats = WriteStats()
     inside = folders_inside(content)
+    present = {p.path for p in pages if os.path.lexists(content / p.path)}  # a link, even a broken one, too
     conflicts = [
         Finding(f"{content.name}/{p.path}", 1, 1, "a hand-written page is in the way of a generated one",
                 "move or rename the hand-written page; generated pages are listed in content/.generated "
                 "and carry the generated mark on their first line", code=WRITE)
         for p in pages
-        if (content / p.path).exists() or (content / p.path).is_symlink()
-        if not is_generated(content, p.path, manifest) and not _holds(content / p.path, p.text)
+        if p.path in present and not is_generated(content, p.path, manifest) and not _holds(content / p.path, p.text)
     ] + [
         Finding(f"{content.name}/{p.path}", 1, 1, "a folder on the way to this generated page leads outside content/",
                 "replace the symbolic link by a real folder", code=WRITE)
@@ -82,7 +83,11 @@ def write_pages(content: Path, pages: list[Page]) -> WriteStats:
         raise GlossaryError(conflicts)
     produced = {p.path for p in pages}
     for page in pages:
-        written = write_if_changed(content / page.path, page.text)
+        if page.path in present:
+            written = write_if_changed(content / page.path, page.text)
+        else:  # a new page: nothing to compare with
+            write_atomically(content / page.path, page.text.encode("utf-8"))
+            written = True
         (stats.written if written else stats.unchanged).append(page.path)
     for rel in sorted(manifest - produced):
         file = content / rel
