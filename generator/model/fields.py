@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -103,6 +103,11 @@ def path_pattern(loc: Loc) -> tuple[str, ...]:
 
 def markdown_fields(model: BaseModel) -> Iterator[tuple[Loc, str]]:
     """The Markdown values of ``model`` (inline and block kinds): what the linker and the link rules read."""
-    for loc, kind, text in text_fields(model):
+    return markdown_only(text_fields(model))
+
+
+def markdown_only(texts: Iterable[tuple[Loc, TextKind, str]]) -> Iterator[tuple[Loc, str]]:
+    """The Markdown values (inline and block kinds) among ``texts`` (as :func:`text_fields` gives them)."""
+    for loc, kind, text in texts:
         if kind != "plain":
             yield loc, text

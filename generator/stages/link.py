@@ -37,7 +37,7 @@ import ahocorasick
 
 from .. import urls
 from ..findings import did_you_mean
-from ..model.fields import markdown_fields, markdown_paths, path_pattern
+from ..model.fields import markdown_paths, path_pattern
 from ..model.records import Chapter, Crosswalk, Framework, Section, Term
 from ..workers import in_processes_after
 
@@ -99,7 +99,7 @@ def explicit_links(text: str) -> list[tuple[str, str | None]]:
 def iter_texts(g: Glossary) -> Iterator[tuple[Record[Any], tuple[Any, ...], str]]:
     """Every Markdown text field of the terms, frameworks and crosswalk, with its record and location."""
     for record in _linked_records(g):
-        for loc, text in markdown_fields(record.model):
+        for loc, text in record.markdown_texts():
             yield record, loc, text
 
 
@@ -353,7 +353,7 @@ def relink(old: Links, g: Glossary, linker: Linker, records: set[tuple[str, tupl
         del links.texts[key], links.targets[key]
     for record in _linked_records(g):
         if record.place in records:
-            for loc, text in markdown_fields(record.model):
+            for loc, text in record.markdown_texts():
                 _link_text(links, linker, record, loc, text)
     _index_backlinks(links, g)
     return links

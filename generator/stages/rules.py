@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 
 from .. import urls
 from ..findings import CODES, Finding, coded, did_you_mean
-from ..model.fields import text_fields
 from ..model.records import ELEMENT_TITLES, Citation, Mapping
 from ..project import (
     ABBREVIATIONS_FILE,
@@ -583,7 +582,7 @@ def markdown_fields_hold_only_allowed_markup(g: Glossary) -> Iterator[Finding]:
     attributes and links its kind allows (``generator/stages/markdown.py``): no raw HTML, headings, attribute
     lists, images, snippets, reference, footnote or abbreviation definitions; links only to http(s) URLs."""
     for record in _records_with_markdown(g):
-        for loc, kind, text in text_fields(record.model):
+        for loc, kind, text in record.texts:
             if kind == "plain":
                 continue
             for problem in problems(text, kind):

@@ -7,7 +7,8 @@ finding. :func:`check` adds the consistency rules of :mod:`generator.rules`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 
 from ..files import file_status, relative_posix
 from ..findings import DATA_LAYOUT, SCHEMA, Finding, coded, did_you_mean
+from ..model.fields import TextKind, markdown_only, text_fields
 from ..model.records import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
 from ..project import LAYOUT, SCHEMA_DIR, Project, folders_inside
 from ..workers import in_processes
@@ -44,6 +46,17 @@ class Record(Generic[T]):
     def finding(self, *loc: Any, message: str, hint: str = "", key: bool = False, code: str = "") -> Finding:
         """A finding at the field ``loc`` of this record."""
         return self.doc.finding(self.base + tuple(loc), message, hint, key, code)
+
+    @functools.cached_property
+    def texts(self) -> tuple[tuple[Loc, TextKind, str], ...]:
+        """Every text value of the model, with its location in the model and its kind
+        (:func:`~generator.model.fields.text_fields`), listed once: the rules and the linker read them all."""
+        return tuple(text_fields(self.model))
+
+    def markdown_texts(self) -> Iterator[tuple[Loc, str]]:
+        """The Markdown values among :attr:`texts` (inline and block kinds): what the linker and the link rules read
+        (:func:`~generator.model.fields.markdown_fields`)."""
+        return markdown_only(self.texts)
 
 
 @dataclass
