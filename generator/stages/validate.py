@@ -8,6 +8,7 @@ finding. :func:`check` adds the consistency rules of :mod:`generator.rules`.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from ..findings import DATA_LAYOUT, SCHEMA, Finding, coded, did_you_mean
 from ..model.fields import TextKind, markdown_only, text_fields
 from ..model.records import Chapter, Chapters, Crosswalk, Framework, Reference, References, Site, Strict, Term
 from ..project import LAYOUT, SCHEMA_DIR, Project, folders_inside
-from ..workers import in_processes
+from ..workers import in_processes_after
 from .address import apply_overrides
 from .load import Document, Loc, load_file
 
@@ -229,9 +230,11 @@ class LoadCache:
         """``load()``, or what it gave last time for ``what`` of this ``file`` if the file has not changed since."""
         return self.get_many(what, [file], lambda _: load())[0]
 
-    def get_many(self, what: str, files: list[Path], load: Callable[[int], R], jobs: int = 1) -> list[R]:
+    def get_many(self, what: str, files: list[Path], load: Callable[[int], R], jobs: int = 1,
+                 first: Callable[[], object] = lambda: None) -> list[R]:
         """:meth:`get` for each of ``files``, ``load(i)`` loading ``files[i]``: the files to load are shared by
-        ``jobs`` processes (:func:`~generator.workers.in_processes`; what they load is pickled back)."""
+        ``jobs`` processes (:func:`~generator.workers.in_processes_after`; what they load is pickled back), which
+        start while this one runs ``first()`` (always, once)."""
         statuses = [file_status(file) for file in files]
         values: dict[int, R] = {}
         for i, (file, status) in enumerate(zip(files, statuses, strict=True)):
@@ -239,7 +242,7 @@ class LoadCache:
             if hit is not None and hit[0] == status:
                 values[i] = hit[1]
         missing = [i for i in range(len(files)) if i not in values]
-        for i, value in zip(missing, in_processes(load, missing, jobs), strict=True):
+        for i, value in zip(missing, in_processes_after(first, load, missing, jobs), strict=True):
             if statuses[i]:
                 self.entries[(what, files[i])] = (statuses[i], value)
             values[i] = value
@@ -277,32 +280,40 @@ def _stray_files(project: Project) -> list[Finding]:
     known = {LAYOUT[k] for k in ("site", "references", "chapters", "crosswalk")}
     findings = []
     root, data = project.root, project.data_dir
-    for file in sorted(data.rglob("*"), key=str):  # by string: comparing paths part by part is slow
-        rel = relative_posix(file, root)
-        if rel.startswith(SCHEMA_DIR + "/") or rel in known or file.name.startswith("."):
+    record_folders = {str(data / "terms"), str(data / "frameworks")}
+    for path, entry in sorted(_entries_below(data), key=lambda found: found[0]):  # by string: faster than by parts
+        rel = relative_posix(path, root)
+        if rel.startswith(SCHEMA_DIR + "/") or rel in known or entry.name.startswith("."):
             continue
-        if file.is_dir() and not file.is_symlink() and file.suffix != ".yaml":
+        is_yaml = entry.name.endswith(".yaml")
+        if entry.is_dir() and not entry.is_symlink() and not is_yaml:
             continue
-        if file.parent.name in ("terms", "frameworks") and file.parent.parent == data and file.suffix == ".yaml":
+        if is_yaml and os.path.dirname(path) in record_folders:
             continue
         findings.append(Finding(rel, 1, 1, "file is not part of the data layout",
                                 "terms go in data/terms/ID.yaml, frameworks in data/frameworks/ID.yaml", DATA_LAYOUT))
     return findings
 
 
-def load_glossary(project: Project | Path, cache: LoadCache | None = None, jobs: int = 1) -> tuple[Glossary, list[Finding]]:
-    """Load and validate every data file under the project's ``data/``; never raises for bad data. With a
-    ``cache``, files unchanged since it saw them are not read again (their records are the same objects).
-    ``jobs`` processes share the term and framework files (the same glossary for any number)."""
-    project = Project.at(project)
-    cache = cache or LoadCache()
-    inside = folders_inside(project.root)
-    root = project.root
-    findings: list[Finding] = []
-    glossary = Glossary(project)
-    if not project.data_dir.is_dir():
-        return glossary, [Finding("data", 1, 1, "no data/ directory here",
-                                  "run from the project root or pass --root", DATA_LAYOUT)]
+def _entries_below(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every file and folder below ``folder`` with its path, found by ``os.scandir`` (which tells each entry's type
+    without a system call); symbolic links are listed, never followed, and a folder that cannot be read is skipped."""
+    pending = [str(folder)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    yield entry.path, entry
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+        except OSError:
+            continue
+
+
+def _load_the_rest(glossary: Glossary, cache: LoadCache, inside: Callable[[Path], bool], findings: list[Finding]) -> None:
+    """:func:`load_glossary`'s work besides the term and framework files: the layout's stray files, then the site,
+    references, chapters and crosswalk files (findings appended to ``findings`` in that order)."""
+    project, root = glossary.project, glossary.root
     findings.extend(_stray_files(project))
 
     doc = _load_cached(cache, root, LAYOUT["site"], findings, required=True, inside=inside)
@@ -328,12 +339,28 @@ def load_glossary(project: Project | Path, cache: LoadCache | None = None, jobs:
     if doc and (crosswalk := _validated(cache, Crosswalk, root / LAYOUT["crosswalk"], doc, findings)):
         glossary.crosswalk_record = cache.get("records", root / LAYOUT["crosswalk"], lambda: Record(crosswalk, doc))
 
+
+def load_glossary(project: Project | Path, cache: LoadCache | None = None, jobs: int = 1) -> tuple[Glossary, list[Finding]]:
+    """Load and validate every data file under the project's ``data/``; never raises for bad data. With a
+    ``cache``, files unchanged since it saw them are not read again (their records are the same objects).
+    ``jobs`` processes share the term and framework files (the same glossary for any number)."""
+    project = Project.at(project)
+    cache = cache or LoadCache()
+    inside = folders_inside(project.root)
+    root = project.root
+    findings: list[Finding] = []
+    glossary = Glossary(project)
+    if not project.data_dir.is_dir():
+        return glossary, [Finding("data", 1, 1, "no data/ directory here",
+                                  "run from the project root or pass --root", DATA_LAYOUT)]
     entries = [(file, kind, model, records)
                for folder, kind, model, records in (("terms", "term", Term, glossary.term_records),
                                                     ("frameworks", "framework", Framework, glossary.framework_records))
-               for file in sorted((project.data_dir / folder).glob("*.yaml"))]
+               for file in sorted((project.data_dir / folder).glob("*.yaml"), key=str)]  # by string: faster
+    # While workers load the term and framework files, this process checks the layout and loads the other files.
     loaded = cache.get_many("record", [file for file, *_ in entries],
-                            lambda i: _record_of(root, entries[i][0], entries[i][2], inside), jobs)
+                            lambda i: _record_of(root, entries[i][0], entries[i][2], inside), jobs,
+                            first=lambda: _load_the_rest(glossary, cache, inside, findings))
     for (file, kind, _, records), (record, problems) in zip(entries, loaded, strict=True):
         findings.extend(problems)
         if record:
