@@ -110,6 +110,10 @@ CASES = [
      "file name 'scaling-policy.yaml' does not match id 'scaling-policies'", 0, 5),
     ("placeholders_are_filled_in", "data/terms/scaling-policy.yaml", "summary: A commitment to match safeguards to capabilities.",
      'summary: "TODO: write it"', "summary: placeholder 'TODO: write it' is not filled in (replace it with the real text)", 0, 11),
+    # written with an escape, the placeholder is not in the file's text as such, and still found
+    ("placeholders_are_filled_in", "data/terms/scaling-policy.yaml", "summary: A commitment to match safeguards to capabilities.",
+     'summary: "\\x54ODO: write it"', "summary: placeholder 'TODO: write it' is not filled in (replace it with the real text)",
+     0, 10),
     ("hand_written_pages_include_abbreviations", "content/about.md", '\n--8<-- "abbreviations.md"\n', "\n",
      "hand-written page does not include the glossary's abbreviations (add the line --8<-- \"abbreviations.md\" at its end)",
      None, 1),

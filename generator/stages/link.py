@@ -93,7 +93,7 @@ def _names_a_numbered_step(text: str, start: int, stop: int) -> bool:
 
 def explicit_links(text: str) -> list[tuple[str, str | None]]:
     """The explicit links ``[[id]]``/``[[id|label]]`` in ``text`` as (id, label) pairs."""
-    return [(m.group(1).strip(), m.group(2)) for m in EXPLICIT.finditer(text)]
+    return [(m.group(1).strip(), m.group(2)) for m in EXPLICIT.finditer(text)] if "[[" in text else []
 
 
 def iter_texts(g: Glossary) -> Iterator[tuple[Record[Any], tuple[Any, ...], str]]:
