@@ -4,6 +4,7 @@ forms, the render stage's escaping filters, and the pictures."""
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -193,11 +194,11 @@ def test_tidy_markdown_keeps_every_line_and_spaces_out_headings(lines: list[str]
     """Every non-blank line is kept, in order, without trailing spaces; a heading has a blank line on each side
     (unless it opens or ends the page); never two blank lines in a row; one newline at the end."""
     out = tidy_markdown("\n".join(lines))
-    assert out.endswith("\n") and not out.endswith("\n\n") or out == "\n"
+    assert (out.endswith("\n") and not out.endswith("\n\n")) or out == "\n"
     kept = out[:-1].split("\n")
     assert [line for line in kept if line] == [line.rstrip() for line in lines if line.strip()]
     assert all(line == line.rstrip() for line in kept)
-    assert all(not (a == b == "") for a, b in zip(kept, kept[1:]))
+    assert all(not (a == b == "") for a, b in itertools.pairwise(kept))
     for i, line in enumerate(kept):
         if line.startswith("#"):
             assert i == 0 or kept[i - 1] == ""
